@@ -1,0 +1,63 @@
+/**
+ * Every WebSocket close code scx sends or understands, with its meaning and whether
+ * a SocketCluster client reconnects after it. The one home of these numbers.
+ *
+ * @example
+ * socket.close(CloseCode.PongTimeout, closeReason(CloseCode.PongTimeout));
+ */
+export const CloseCode = {
+  Normal: 1000,
+  GoingAway: 1001,
+  ProtocolError: 1002,
+  InvalidData: 1003,
+  NoStatus: 1005,
+  Abnormal: 1006,
+  BadFormat: 1007,
+  PolicyViolation: 1008,
+  MessageTooBig: 1009,
+  InternalError: 1011,
+  PingTimeout: 4000,
+  PongTimeout: 4001,
+  AuthSignFailed: 4002,
+  HandshakeFailed: 4003,
+  HandshakeTimeout: 4005,
+  ConnectTimeout: 4007,
+  HandshakeRejected: 4008,
+  MessageBeforeHandshake: 4009,
+} as const;
+
+export type CloseCodeNumber = (typeof CloseCode)[keyof typeof CloseCode] | number;
+
+/** Meaning (used as the reason when a close carries none) and the client's reconnect policy. */
+export const closeCodeTable: Record<number, { meaning: string; reconnect: "at once" | "backoff" | "never" }> = {
+  1000: { meaning: "Socket closed normally", reconnect: "never" },
+  1001: { meaning: "Socket was disconnected", reconnect: "backoff" },
+  1002: { meaning: "A WebSocket protocol error was encountered", reconnect: "backoff" },
+  1003: { meaning: "Server terminated socket because it received invalid data", reconnect: "backoff" },
+  1005: { meaning: "Socket closed without status code", reconnect: "at once" },
+  1006: { meaning: "Socket hung up", reconnect: "backoff" },
+  1007: { meaning: "Message format was incorrect", reconnect: "backoff" },
+  1008: { meaning: "Encountered a policy violation", reconnect: "backoff" },
+  1009: { meaning: "Message was too big to process", reconnect: "backoff" },
+  1011: { meaning: "Server encountered an unexpected fatal condition", reconnect: "backoff" },
+  4000: { meaning: "Server ping timed out", reconnect: "at once" },
+  4001: { meaning: "Client pong timed out", reconnect: "at once" },
+  4002: { meaning: "Server failed to sign auth token", reconnect: "backoff" },
+  4003: { meaning: "Failed to complete handshake", reconnect: "backoff" },
+  4005: { meaning: "Did not receive #handshake from client before timeout", reconnect: "backoff" },
+  4007: { meaning: "Client connection establishment timed out", reconnect: "backoff" },
+  4008: { meaning: "Server rejected handshake from client", reconnect: "backoff" },
+  4009: { meaning: "Server received a message before the client handshake", reconnect: "backoff" },
+};
+
+/** The table's meaning for a code, or SocketCluster's generic sentence. */
+export function closeReason(code: number, reason?: string): string {
+  if (reason) return reason;
+  return closeCodeTable[code]?.meaning ?? `Socket connection closed with status code ${code}`;
+}
+
+/** SocketCluster clients never reconnect after 1000 or any code from 4500 up. */
+export function reconnectPolicy(code: number): "at once" | "backoff" | "never" {
+  if (code >= 4500 && code <= 4999) return "never";
+  return closeCodeTable[code]?.reconnect ?? "backoff";
+}

@@ -1,0 +1,129 @@
+/**
+ * The Deno runtime: Deno.serve and Deno.upgradeWebSocket. Deno has no native topics, so
+ * publish walks a topic's set; its sends never fail and buffer without limit, so the
+ * backpressure limit is enforced here by watching bufferedAmount.
+ *
+ * @example
+ * const runtime = denoRuntime;
+ */
+import type { Runtime, ServeHandle, ServeOptions, WsConnection } from "./runtime.ts";
+
+declare const Deno: any;
+
+/** Past this many buffered bytes a slow socket is closed rather than left to eat memory. */
+const backpressureLimit = 16 * 1024 * 1024;
+
+export const denoRuntime: Runtime = {
+  name: "deno",
+  serve<T>(options: ServeOptions<T>): Promise<ServeHandle> {
+    const topics = new Map<string, Set<WsConnection<T>>>();
+    const sockets = new Set<WebSocket>();
+    const decoder = new TextDecoder();
+    return new Promise((resolve) => {
+      const server = Deno.serve({
+        hostname: options.hostname,
+        port: options.port,
+        reusePort: options.reusePort,
+        cert: options.tls?.cert,
+        key: options.tls?.key,
+        onListen: () => {},
+      }, (request: Request, info: { remoteAddr: { hostname: string } }) =>
+        options.fetch(request, {
+          upgrade(req: Request, data: T) {
+            const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 0 });
+            socket.binaryType = "arraybuffer";
+            const joined = new Set<string>();
+            const conn: WsConnection<T> = {
+              data,
+              send(text) {
+                if (socket.readyState !== 1) return 0;
+                socket.send(text);
+                if (socket.bufferedAmount > backpressureLimit) socket.close(1008, "Backpressure limit exceeded");
+                return socket.bufferedAmount;
+              },
+              close(code, reason) {
+                if (socket.readyState <= 1) socket.close(code, reason);
+              },
+              subscribe(topic) {
+                joined.add(topic);
+                let set = topics.get(topic);
+                if (!set) topics.set(topic, set = new Set());
+                set.add(conn);
+              },
+              unsubscribe(topic) {
+                joined.delete(topic);
+                const set = topics.get(topic);
+                if (set?.delete(conn) && set.size === 0) topics.delete(topic);
+              },
+              bufferedAmount: () => socket.bufferedAmount,
+              remoteAddress: info.remoteAddr.hostname,
+            };
+            socket.onopen = () => { sockets.add(socket); options.websocket.open(conn); };
+            socket.onmessage = (event: MessageEvent) => {
+              const text = typeof event.data === "string" ? event.data : decoder.decode(event.data);
+              if (text.length > options.maxPayload) return socket.close(1009, "");
+              options.websocket.message(conn, text);
+            };
+            socket.onclose = (event: CloseEvent) => {
+              sockets.delete(socket);
+              for (const topic of joined) conn.unsubscribe(topic);
+              options.websocket.close(conn, event.code, event.reason);
+            };
+            socket.onerror = () => {};
+            return response;
+          },
+        }),
+      );
+      resolve({
+        port: server.addr.port,
+        publish(topic, text) {
+          const set = topics.get(topic);
+          if (set) for (const conn of set) conn.send(text);
+        },
+        async stop(closeActive = false) {
+          if (closeActive) for (const socket of sockets) socket.close(1001, "");
+          await server.shutdown();
+        },
+      });
+    });
+  },
+  readTextFile: (path) => Deno.readTextFile(path),
+  async bundleBrowserModule(entryPath) {
+    const command = new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "--platform", "browser", "--minify", entryPath],
+      stdout: "piped", stderr: "piped",
+    });
+    const output = await command.output();
+    if (!output.success) throw new Error(`Bundling "${entryPath}" failed: ${new TextDecoder().decode(output.stderr)}`);
+    return new TextDecoder().decode(output.stdout);
+  },
+  async fileExists(path) {
+    try {
+      return (await Deno.stat(path)).isFile;
+    } catch {
+      return false;
+    }
+  },
+  async fileResponse(path) {
+    try {
+      const file = await Deno.open(path);
+      if (!(await file.stat()).isFile) {
+        file.close();
+        return undefined;
+      }
+      return new Response(file.readable);
+    } catch {
+      return undefined;
+    }
+  },
+  env: (name) => Deno.env.get(name),
+  allEnv: () => Deno.env.toObject(),
+  cpuCount: () => navigator.hardwareConcurrency ?? 1,
+  reusePortSpreads: () => Deno.build.os === "linux",
+  onSignal(signal, handler) { Deno.addSignalListener(signal, handler); },
+  exit: (code) => Deno.exit(code),
+  isTerminal: () => Deno.stdout.isTerminal(),
+  writeStdout: (text) => { Deno.stdout.writeSync(new TextEncoder().encode(text)); },
+  writeStderr: (text) => { Deno.stderr.writeSync(new TextEncoder().encode(text)); },
+  args: () => [...Deno.args],
+};

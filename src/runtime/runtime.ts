@@ -1,0 +1,75 @@
+/**
+ * The runtime seam: everything scx needs from Bun or Deno, and nothing more. Only this
+ * folder names `Bun` or `Deno`; each runtime maps its native calls onto this shape.
+ *
+ * @example
+ * const handle = await runtime.serve({ hostname: "127.0.0.1", port: 0, fetch, websocket });
+ * console.log(handle.port);
+ */
+
+/** One server-side WebSocket connection, as the runtime gives it. */
+export interface WsConnection<T = unknown> {
+  /** Per-connection state set at upgrade time. */
+  readonly data: T;
+  /** Queue a text frame; returns the bytes still buffered after it (0 when flushed). */
+  send(text: string): number;
+  close(code?: number, reason?: string): void;
+  /** Join and leave a native topic of this server instance (local fan-out). */
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  /** Bytes queued but not yet written to the kernel. */
+  bufferedAmount(): number;
+  readonly remoteAddress: string;
+}
+
+export interface WebSocketHandlers<T> {
+  open(ws: WsConnection<T>): void;
+  message(ws: WsConnection<T>, text: string): void;
+  /** A frame over maxPayload was refused; the runtime closes with 1009 itself. */
+  close(ws: WsConnection<T>, code: number, reason: string): void;
+}
+
+export interface ServeContext<T> {
+  /** Upgrade the request to a WebSocket with this per-connection state; undefined when it failed. */
+  upgrade(request: Request, data: T): Response | undefined;
+}
+
+export interface ServeOptions<T> {
+  hostname: string;
+  port: number;
+  reusePort: boolean;
+  maxPayload: number;
+  tls?: { cert: string; key: string };
+  fetch(request: Request, context: ServeContext<T>): Response | undefined | Promise<Response | undefined>;
+  websocket: WebSocketHandlers<T>;
+}
+
+export interface ServeHandle {
+  readonly port: number;
+  /** Send one text frame to every connection subscribed to the topic, in native code where possible. */
+  publish(topic: string, text: string): void;
+  /** Stop listening; `closeActive` also drops open connections at once. */
+  stop(closeActive?: boolean): Promise<void>;
+}
+
+export interface Runtime {
+  readonly name: "bun" | "deno";
+  serve<T>(options: ServeOptions<T>): Promise<ServeHandle>;
+  readTextFile(path: string): Promise<string>;
+  /** Bundle a TypeScript entry into one browser ES module (the client at /scx-client.js). */
+  bundleBrowserModule(entryPath: string): Promise<string>;
+  fileExists(path: string): Promise<boolean>;
+  /** Serve a file from disk as an HTTP response, or undefined when missing. */
+  fileResponse(path: string): Promise<Response | undefined>;
+  env(name: string): string | undefined;
+  allEnv(): Record<string, string>;
+  cpuCount(): number;
+  /** Whether the OS spreads one port over several listeners (Linux). */
+  reusePortSpreads(): boolean;
+  onSignal(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
+  exit(code: number): never;
+  isTerminal(): boolean;
+  writeStdout(text: string): void;
+  writeStderr(text: string): void;
+  args(): string[];
+}

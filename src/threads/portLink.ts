@@ -1,0 +1,26 @@
+/**
+ * A Link over a MessagePort (worker ↔ broker in threaded mode).
+ *
+ * @example
+ * const link = portLink<BrokerToWorker, WorkerToBroker>(port);
+ */
+import { type Link, TickBatcher } from "./Link.ts";
+
+interface PortLike {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  close(): void;
+}
+
+export function portLink<In, Out>(port: PortLike): Link<In, Out> {
+  const batcher = new TickBatcher<Out>((batch) => port.postMessage(batch));
+  return {
+    post: (message) => batcher.push(message),
+    onMessage(handler) {
+      port.onmessage = (event) => {
+        for (const message of event.data as In[]) handler(message);
+      };
+    },
+    close: () => port.close(),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The server side of pub/sub: publish to a channel from server code. Publications skip
+ * inbound middleware but pass each subscriber's outbound middleware, as in SocketCluster.
+ *
+ * @example
+ * server.exchange.publish("news", { title: "Hello" });
+ */
+import type { SocketWorker } from "./SocketWorker.ts";
+
+export class Exchange {
+  constructor(private readonly worker: SocketWorker) {}
+
+  /** Publish to every subscriber of the channel, on every worker and host. */
+  publish(channel: string, data: unknown): void {
+    this.worker.publish(channel, data);
+  }
+
+  /** Same as publish, returning once the publication is handed to its broker. */
+  transmitPublish(channel: string, data: unknown): void {
+    this.worker.publish(channel, data);
+  }
+
+  invokePublish(channel: string, data: unknown): Promise<void> {
+    this.worker.publish(channel, data);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * #subscribe, #unsubscribe and #publish from a client, with SocketCluster's error names
+ * and messages. Errors are answered only when the packet carried a cid.
+ *
+ * @example
+ * handleChannelPacket(worker, socket, { kind: "publish", cid: 4, channel: "chat", data: "hi" });
+ */
+import type { Inbound } from "../protocol/frames.ts";
+import { dehydrateError } from "../protocol/dehydrate.ts";
+import { ErrorName, namedError } from "../protocol/errorNames.ts";
+import type { ServerSocket } from "./ServerSocket.ts";
+import type { SocketWorker } from "./SocketWorker.ts";
+import { type PublishInAction, runMiddleware, type SubscribeAction } from "./middleware.ts";
+
+type ChannelPacket = Extract<Inbound, { kind: "subscribe" | "unsubscribe" | "publish" }>;
+
+function reply(socket: ServerSocket, cid: number | undefined, error?: Error | null): void {
+  if (cid === undefined) return;
+  socket.send(error ? { rid: cid, error: dehydrateError(error) } : { rid: cid });
+}
+
+export function handleChannelPacket(worker: SocketWorker, socket: ServerSocket, packet: ChannelPacket): Promise<void> | void {
+  if (packet.channel === undefined) {
+    const what = packet.kind === "subscribe" ? "Subscribe" : packet.kind === "unsubscribe" ? "Unsubscribe" : "Publish";
+    return reply(socket, packet.cid, namedError(ErrorName.InvalidAction, `${what} channel name was malformatted`));
+  }
+  if (packet.kind === "subscribe") return subscribe(worker, socket, packet.cid, packet.channel, packet.data);
+  if (packet.kind === "publish") return publish(worker, socket, packet.cid, packet.channel, packet.data);
+  if (!socket.channels.has(packet.channel)) {
+    return reply(socket, packet.cid, namedError(ErrorName.Broker,
+      `Failed to unsubscribe socket from the ${packet.channel} channel - InvalidActionError: Socket ${socket.id} tried to unsubscribe from a channel which it is not subscribed to`));
+  }
+  worker.unsubscribeSocket(socket, packet.channel);
+  reply(socket, packet.cid);
+}
+
+function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | undefined, channel: string, data: unknown) {
+  const limit = worker.config.socketChannelLimit;
+  if (limit !== null && socket.channels.size >= limit && !socket.channels.has(channel)) {
+    return reply(socket, cid, namedError(ErrorName.Broker,
+      `Failed to subscribe socket to the ${channel} channel - InvalidActionError: Socket ${socket.id} tried to exceed the channel subscription limit of ${limit}`));
+  }
+  const action: SubscribeAction = { type: "subscribe", socket, channel, data };
+  const finish = (blocked: Error | null): Promise<void> | void => {
+    if (blocked) return reply(socket, cid, blocked);
+    if (socket.state === "closed") return;
+    const subscribed = worker.subscribeSocket(socket, channel);
+    if (subscribed) return subscribed.then(() => reply(socket, cid));
+    reply(socket, cid);
+  };
+  const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
+  return blocked instanceof Promise ? blocked.then(finish) : finish(blocked);
+}
+
+function publish(worker: SocketWorker, socket: ServerSocket, cid: number | undefined, channel: string, data: unknown) {
+  if (!worker.config.allowClientPublish) {
+    return reply(socket, cid, namedError(ErrorName.InvalidAction, "Client publish feature is disabled"));
+  }
+  const action: PublishInAction = { type: "publishIn", socket, channel, data };
+  const finish = (blocked: Error | null) => {
+    if (!blocked) worker.publish(channel, action.data);
+    reply(socket, cid, blocked);
+  };
+  const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
+  return blocked instanceof Promise ? blocked.then(finish) : finish(blocked);
+}

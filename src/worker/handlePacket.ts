@@ -1,0 +1,77 @@
+/**
+ * One packet of an open socket: route it to the channel, auth or RPC handling. Returns a
+ * promise only when something had to wait (middleware, broker), so the hot path stays sync.
+ *
+ * @example
+ * handlePacket(worker, socket, classify(decoded));
+ */
+import type { Inbound } from "../protocol/frames.ts";
+import { dehydrateError } from "../protocol/dehydrate.ts";
+import { ErrorName, namedError } from "../protocol/errorNames.ts";
+import type { ServerSocket } from "./ServerSocket.ts";
+import type { SocketWorker } from "./SocketWorker.ts";
+import { runMiddleware } from "./middleware.ts";
+import { handleChannelPacket } from "./handleChannelPacket.ts";
+import { handleAuthPacket } from "./handleAuthPacket.ts";
+
+export function handlePacket(worker: SocketWorker, socket: ServerSocket, packet: Inbound): Promise<void> | void {
+  switch (packet.kind) {
+    case "subscribe":
+    case "unsubscribe":
+    case "publish":
+      return handleChannelPacket(worker, socket, packet);
+    case "authenticate":
+    case "removeAuthToken":
+      return handleAuthPacket(worker, socket, packet);
+    case "response":
+      return socket.settle(packet.rid, packet.data, packet.error);
+    case "handshake":
+      if (packet.cid !== undefined) {
+        socket.send({ rid: packet.cid, error: dehydrateError(namedError(ErrorName.InvalidAction, "The handshake is already complete")) });
+      }
+      return;
+    case "invoke":
+      return invoke(worker, socket, packet);
+    case "transmit":
+      return transmit(worker, socket, packet);
+    case "raw":
+      return;
+  }
+}
+
+function invoke(worker: SocketWorker, socket: ServerSocket, packet: Extract<Inbound, { kind: "invoke" }>): Promise<void> | void {
+  const action = { type: "invoke" as const, socket, procedure: packet.event, data: packet.data };
+  const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
+  const run = (error: Error | null) => {
+    if (error) return socket.send({ rid: packet.cid, error: dehydrateError(error) });
+    const handler = worker.procedures.get(packet.event);
+    if (!handler) {
+      return socket.send({ rid: packet.cid, error: dehydrateError(
+        namedError(ErrorName.NoProcedure, `No procedure is registered for "${packet.event}"`)) });
+    }
+    // Procedures run concurrently: the socket's next packet does not wait for the reply.
+    Promise.resolve().then(() => handler(action.data, socket)).then(
+      (data) => socket.send(data === undefined ? { rid: packet.cid } : { rid: packet.cid, data }),
+      (thrown) => {
+        worker.log.warn("Procedure threw", { procedure: packet.event, socket: socket.id, error: String(thrown?.stack ?? thrown) });
+        socket.send({ rid: packet.cid, error: dehydrateError(thrown) });
+      },
+    );
+  };
+  return blocked instanceof Promise ? blocked.then(run) : run(blocked);
+}
+
+function transmit(worker: SocketWorker, socket: ServerSocket, packet: Extract<Inbound, { kind: "transmit" }>): Promise<void> | void {
+  const action = { type: "transmit" as const, socket, receiver: packet.event, data: packet.data };
+  const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
+  const run = (error: Error | null) => {
+    const handler = worker.receivers.get(packet.event);
+    if (error || !handler) return;
+    try {
+      handler(action.data, socket);
+    } catch (thrown) {
+      worker.log.warn("Receiver threw", { receiver: packet.event, socket: socket.id, error: String((thrown as Error)?.stack ?? thrown) });
+    }
+  };
+  return blocked instanceof Promise ? blocked.then(run) : run(blocked);
+}

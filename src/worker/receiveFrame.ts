@@ -1,0 +1,76 @@
+/**
+ * Entry point for every inbound frame of a socket: keeps the socket's packets strictly in
+ * order (a frame waits while an earlier one's middleware is still running; other sockets
+ * never wait), enforces the handshake-first rule, and unpacks batches.
+ *
+ * @example
+ * receiveFrame(worker, socket, text);
+ */
+import { CloseCode } from "../protocol/closeCodes.ts";
+import { classify } from "../protocol/frames.ts";
+import { isPong } from "../protocol/packets.ts";
+import type { ServerSocket } from "./ServerSocket.ts";
+import type { SocketWorker } from "./SocketWorker.ts";
+import { handshake } from "./handshake.ts";
+import { handlePacket } from "./handlePacket.ts";
+
+export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: string): void {
+  socket.lastSeen = Date.now();
+  if (socket.busy) {
+    socket.inbound.push(text);
+    return;
+  }
+  const pending = handleFrame(worker, socket, text);
+  if (pending) {
+    socket.busy = true;
+    pending.then(() => drain(worker, socket), (error) => failed(worker, socket, error));
+  }
+}
+
+async function drain(worker: SocketWorker, socket: ServerSocket): Promise<void> {
+  try {
+    while (socket.inbound.length > 0 && socket.state !== "closed") {
+      await handleFrame(worker, socket, socket.inbound.shift()!);
+    }
+  } catch (error) {
+    return failed(worker, socket, error);
+  }
+  socket.busy = false;
+}
+
+function failed(worker: SocketWorker, socket: ServerSocket, error: unknown): void {
+  worker.log.error("Inbound handling failed", { socket: socket.id, error: String((error as Error)?.stack ?? error) });
+  socket.busy = false;
+  socket.disconnect(CloseCode.InternalError);
+}
+
+function handleFrame(worker: SocketWorker, socket: ServerSocket, text: string): Promise<void> | void {
+  if (socket.state === "open" && isPong(text)) return checkExpiry(socket);
+  const decoded = worker.codec.decode(text);
+  if (!Array.isArray(decoded)) return handleOne(worker, socket, decoded);
+  return handleBatch(worker, socket, decoded, 0);
+}
+
+function handleBatch(worker: SocketWorker, socket: ServerSocket, packets: unknown[], from: number): Promise<void> | void {
+  for (let i = from; i < packets.length; i++) {
+    if (socket.state === "closed") return;
+    const pending = handleOne(worker, socket, packets[i]);
+    if (pending) return pending.then(() => handleBatch(worker, socket, packets, i + 1));
+  }
+}
+
+function handleOne(worker: SocketWorker, socket: ServerSocket, value: unknown): Promise<void> | void {
+  const packet = classify(value);
+  if (socket.state === "connecting") {
+    if (packet.kind !== "handshake") return socket.disconnect(CloseCode.MessageBeforeHandshake);
+    return handshake(worker, socket, packet);
+  }
+  checkExpiry(socket);
+  return handlePacket(worker, socket, packet);
+}
+
+/** SocketCluster checks the token's exp on pongs and packets; so do we. */
+function checkExpiry(socket: ServerSocket): void {
+  const exp = socket.authToken?.exp;
+  if (typeof exp === "number" && exp * 1000 <= Date.now()) socket.deauthenticate();
+}
