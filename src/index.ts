@@ -11,5 +11,6 @@ export { ScxServer } from "./server/ScxServer.ts";
 export type { Config } from "./config/schema.ts";
 export type { ServerSocket } from "./worker/ServerSocket.ts";
 export type { Action, Middleware, MiddlewareStage } from "./worker/middleware.ts";
+export type { WorkerApi } from "./http/workerApi.ts";
 export { ErrorName, namedError } from "./protocol/errorNames.ts";
 export { CloseCode } from "./protocol/closeCodes.ts";

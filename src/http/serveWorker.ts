@@ -1,29 +1,27 @@
 /**
  * Put a socket worker on the network: its HTTP app and its WebSocket handlers on one
- * runtime server. Shared by the worker thread entry and the in-process (embedded) mode.
+ * runtime server.
  *
  * @example
- * const handle = await serveWorker({ worker, runtime, clientModule, reusePort: true });
+ * const handle = await serveWorker({ worker, runtime, app, reusePort: true });
  */
+import type { Hono } from "hono";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { SocketWorker } from "../worker/SocketWorker.ts";
 import type { ConnectionData } from "../worker/ServerSocket.ts";
 import { receiveFrame } from "../worker/receiveFrame.ts";
-import { createHttpApp, type HttpAppOptions } from "./createHttpApp.ts";
 import { handleUpgrade, isUpgrade } from "./handleUpgrade.ts";
-import type { Hono } from "hono";
 
-export interface ServeWorkerOptions extends HttpAppOptions {
+export interface ServeWorkerOptions {
+  worker: SocketWorker;
+  runtime: Runtime;
+  app: Hono;
   reusePort: boolean;
   tls?: { cert: string; key: string };
-  /** Lets a worker script add routes before the server starts. */
-  extendApp?: (app: Hono<any>) => void;
 }
 
 export async function serveWorker(options: ServeWorkerOptions): Promise<ServeHandle> {
-  const { worker, runtime } = options;
-  const app = createHttpApp(options);
-  options.extendApp?.(app);
+  const { worker, runtime, app } = options;
   const handle = await runtime.serve<ConnectionData>({
     hostname: worker.config.host,
     port: worker.config.port,

@@ -1,7 +1,8 @@
 /**
- * The server an app embeds: `createServer(config)` returns one. It starts the brokers and
- * a socket worker in this thread (the same code the worker and broker threads run) and
- * exposes SocketCluster's vocabulary: procedures, receivers, middleware, exchange, events.
+ * The server an app embeds: `createServer(config)` returns one. With `workers: 0` it runs
+ * the brokers and one socket worker in this thread (the same code the threads run);
+ * with `workers` ≥ 1 it supervises worker and broker threads, and user code comes from
+ * the worker script (`worker:` in the config), loaded in every worker.
  *
  * @example
  * const server = createServer({ port: 8000, workers: 0 });
@@ -10,93 +11,147 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
-import type { Logger } from "../threads/logger.ts";
-import type { AuthEngine } from "../auth/AuthEngine.ts";
+import type { Logger, LogRecord } from "../threads/logger.ts";
 import { jsonCodec } from "../protocol/codec.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { localLinkPair } from "../threads/localLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
+import { Supervisor } from "../threads/Supervisor.ts";
 import { Broker } from "../broker/Broker.ts";
 import { type Procedure, type Receiver, SocketWorker, type WorkerEvents } from "../worker/SocketWorker.ts";
 import { Exchange } from "../worker/Exchange.ts";
 import type { Middleware, MiddlewareStage } from "../worker/middleware.ts";
 import type { ServerSocket } from "../worker/ServerSocket.ts";
-import { serveWorker } from "../http/serveWorker.ts";
+import { startSocketWorker } from "../http/startSocketWorker.ts";
+import { createAuthEngine } from "../auth/createAuthEngine.ts";
+import type { AuthEngine } from "../auth/AuthEngine.ts";
+
+export interface ScxServerOptions {
+  config: Config;
+  runtime: Runtime;
+  log: Logger;
+  writeRecord: (record: LogRecord) => void;
+  /** An auth engine of the app's own instead of the configured jose one (in-process only). */
+  auth?: AuthEngine | null;
+  /** Called when a thread crash-loops (the CLI exits non-zero). */
+  onGiveUp?: (message: string) => void;
+}
 
 export class ScxServer {
   readonly config: Config;
-  readonly exchange: Exchange;
-  readonly brokers: Broker[];
-  readonly #worker: SocketWorker;
-  readonly #runtime: Runtime;
+  readonly brokers: Broker[] = [];
+  readonly #options: ScxServerOptions;
+  readonly #worker: SocketWorker | null = null;
+  readonly #exchange: Exchange | null = null;
+  #supervisor: Supervisor | null = null;
   #handle: ServeHandle | null = null;
+  #started = false;
 
-  constructor(options: { config: Config; runtime: Runtime; log: Logger; auth: AuthEngine | null }) {
+  constructor(options: ScxServerOptions) {
+    this.#options = options;
     this.config = options.config;
-    this.#runtime = options.runtime;
-    this.brokers = [];
+    if (this.threaded) return;
     const links = [];
-    for (let i = 0; i < Math.max(1, this.config.brokers); i++) {
+    for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
       const broker = new Broker();
       broker.attachWorker(0, brokerSide);
       this.brokers.push(broker);
       links.push(workerSide);
     }
-    this.#worker = new SocketWorker({ config: this.config, codec: jsonCodec, log: options.log, brokers: links, auth: options.auth });
-    this.exchange = new Exchange(this.#worker);
+    this.#worker = new SocketWorker({ config: this.config, codec: jsonCodec, log: options.log, brokers: links });
+    this.#exchange = new Exchange(this.#worker);
+  }
+
+  /** Whether sockets live in worker threads (`workers` ≥ 1) rather than this thread. */
+  get threaded(): boolean {
+    return (this.config.workers ?? 0) > 0;
   }
 
   /** The bound port (useful with `port: 0`); 0 before start. */
   get port(): number {
-    return this.#handle?.port ?? 0;
+    return this.#handle?.port ?? this.#supervisor?.port ?? 0;
   }
 
-  /** Connected sockets by id. */
+  /** Server-side publish (in-process mode; worker scripts have their own `scx.exchange`). */
+  get exchange(): Exchange {
+    return this.#exchange ?? this.#inProcessOnly("exchange");
+  }
+
+  /** Connected sockets by id (in-process mode). */
   get clients(): ReadonlyMap<string, ServerSocket> {
-    return this.#worker.clients;
+    return this.#worker?.clients ?? this.#inProcessOnly("clients");
   }
 
   get clientsCount(): number {
-    return this.#worker.clients.size;
+    return this.clients.size;
+  }
+
+  /** The thread supervisor in threaded mode (tests and admin use it to kill threads). */
+  get supervisor(): Supervisor | null {
+    return this.#supervisor;
   }
 
   procedure(name: string, handler: Procedure): this {
-    this.#worker.procedure(name, handler);
+    (this.#worker ?? this.#inProcessOnly("procedure")).procedure(name, handler);
     return this;
   }
 
   receiver(name: string, handler: Receiver): this {
-    this.#worker.receiver(name, handler);
+    (this.#worker ?? this.#inProcessOnly("receiver")).receiver(name, handler);
     return this;
   }
 
   middleware<S extends MiddlewareStage>(stage: S, fn: Middleware<S>): this {
-    this.#worker.middleware(stage, fn);
+    (this.#worker ?? this.#inProcessOnly("middleware")).middleware(stage, fn);
     return this;
   }
 
   on<K extends keyof WorkerEvents>(event: K, listener: (...args: WorkerEvents[K]) => void): () => void {
-    return this.#worker.on(event, listener);
+    return (this.#worker ?? this.#inProcessOnly("on")).on(event, listener);
   }
 
   async start(): Promise<void> {
-    if (this.#handle) return;
-    const runtime = this.#runtime;
-    this.#handle = await serveWorker({
-      worker: this.#worker,
-      runtime,
-      reusePort: false,
-      clientModule: () => runtime.bundleBrowserModule(new URL("../client/index.ts", import.meta.url).pathname),
+    if (this.#started) return;
+    this.#started = true;
+    const { runtime, log } = this.#options;
+    if (this.#worker) {
+      const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime, log);
+      this.#worker.setAuthEngine(auth);
+      ({ handle: this.#handle } = await startSocketWorker({
+        worker: this.#worker, runtime, reusePort: false, script: this.config.worker,
+      }));
+      return;
+    }
+    this.#supervisor = new Supervisor({
+      config: this.config,
+      workers: this.config.workers!,
+      brokers: this.config.brokers,
+      workerUrl: new URL("../../worker.ts", import.meta.url),
+      brokerUrl: new URL("../../broker.ts", import.meta.url),
+      log,
+      writeRecord: this.#options.writeRecord,
+      onGiveUp: this.#options.onGiveUp ?? ((message) => log.error(message)),
     });
+    await this.#supervisor.start();
   }
 
-  /** Close every socket with 1001 (clients reconnect) and stop listening. */
+  /** Close every socket with 1001 (clients reconnect elsewhere) and stop. */
   async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    if (this.#supervisor) {
+      await this.#supervisor.drain();
+      this.#supervisor = null;
+      return;
+    }
     const handle = this.#handle;
-    if (!handle) return;
     this.#handle = null;
-    this.#worker.detach(CloseCode.GoingAway);
-    await handle.stop(true);
+    this.#worker!.detach(CloseCode.GoingAway);
+    await handle?.stop(true);
+  }
+
+  #inProcessOnly(what: string): never {
+    throw new TypeError(`server.${what} is only available with workers: 0; with worker threads, use the worker script's scx.${what}`);
   }
 }

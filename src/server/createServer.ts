@@ -1,6 +1,7 @@
 /**
  * Create an scx server from a config object (every key optional, defaults from the
- * schema). The library entry: `import { createServer } from "scx"`.
+ * schema). The library entry: `import { createServer } from "scx"`. Unlike `scx serve`,
+ * the library runs in-process unless `workers` is set, so `server.procedure` works.
  *
  * @example
  * import { createServer } from "scx";
@@ -8,22 +9,27 @@
  * server.procedure("hello", (name) => `Hello, ${name}`);
  * await server.start();
  */
-import { configSchema, type Config } from "../config/schema.ts";
+import { type Config, configSchema } from "../config/schema.ts";
 import type { z } from "zod";
 import { currentRuntime } from "../runtime/current.ts";
-import { createLogger, formatRecord } from "../threads/logger.ts";
-import { ScxServer } from "./ScxServer.ts";
+import { createLogger, formatRecord, type LogRecord } from "../threads/logger.ts";
+import { ensureAuthKey } from "../auth/ensureAuthKey.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
+import { ScxServer } from "./ScxServer.ts";
 
 export type ConfigInput = z.input<typeof configSchema>;
 
-export function createServer(input: ConfigInput | Config = {}, options: { auth?: AuthEngine | null } = {}): ScxServer {
-  const config = configSchema.parse(input);
+export interface CreateServerOptions {
+  auth?: AuthEngine | null;
+  onGiveUp?: (message: string) => void;
+}
+
+export function createServer(input: ConfigInput | Config = {}, options: CreateServerOptions = {}): ScxServer {
   const runtime = currentRuntime();
-  const format = config.logFormat === "auto" ? (runtime.isTerminal() ? "pretty" : "json") : config.logFormat;
-  const log = createLogger({
-    level: config.logLevel, role: "main", id: 0,
-    sink: (record) => runtime.writeStderr(formatRecord(record, format)),
-  });
-  return new ScxServer({ config, runtime, log, auth: options.auth ?? null });
+  const parsed = configSchema.parse(input);
+  const format = parsed.logFormat === "auto" ? (runtime.isTerminal() ? "pretty" : "json") : parsed.logFormat;
+  const writeRecord = (record: LogRecord) => runtime.writeStderr(formatRecord(record, format));
+  const log = createLogger({ level: parsed.logLevel, role: "main", id: 0, sink: writeRecord });
+  const config = ensureAuthKey({ ...parsed, workers: parsed.workers ?? 0 }, log);
+  return new ScxServer({ config, runtime, log, writeRecord, ...options });
 }

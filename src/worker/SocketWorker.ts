@@ -93,6 +93,10 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     return this.#auth;
   }
 
+  setAuthEngine(auth: AuthEngine | null): void {
+    this.#auth = auth;
+  }
+
   hasAuth(): boolean {
     return this.#auth !== null;
   }
@@ -179,10 +183,18 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     return [...this.#local.keys()];
   }
 
-  /** A broker restarted: tell it again about every channel it owns that we want. */
-  resyncBroker(index: number): void {
+  /**
+   * A broker restarted: talk to it over its new link and tell it every channel it owns
+   * that this worker has subscribers for. Clients notice nothing.
+   */
+  replaceBroker(index: number, link: Link<BrokerToWorker, WorkerToBroker>): void {
+    this.#brokers[index].close();
+    this.#brokers[index] = link;
+    link.onMessage((message) => this.#fromBroker(message));
     const chs = this.localChannels().filter((ch) => brokerIndex(ch, this.#brokers.length) === index);
-    this.#brokers[index].post({ t: "resync", chs });
+    link.post({ t: "resync", chs });
+    // Subscribes the dead broker never acknowledged are covered by the resync.
+    for (const ch of chs) this.#fromBroker({ t: "subAck", ch });
   }
 
   #brokerFor(channel: string) {

@@ -1,0 +1,35 @@
+/**
+ * Broker thread entry: owns a shard of channels and forwards each publication once to
+ * every interested socket worker. No top-level await in this import graph.
+ */
+import type { SupervisorToThread, ThreadToSupervisor } from "./src/threads/control.ts";
+import { heartbeatInterval } from "./src/threads/control.ts";
+import { portLink } from "./src/threads/portLink.ts";
+import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
+import { Broker } from "./src/broker/Broker.ts";
+
+declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; addEventListener(type: string, fn: (event: any) => void): void };
+
+const post = (message: ThreadToSupervisor) => self.postMessage(message);
+const broker = new Broker();
+
+self.addEventListener("error", (event) => {
+  event.preventDefault?.();
+  post({ type: "fatal", cause: `uncaught error: ${event.message ?? event.error}`, stack: event.error?.stack });
+});
+
+self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
+  const message = event.data;
+  switch (message.type) {
+    case "start":
+      setInterval(() => post({ type: "beat" }), heartbeatInterval);
+      post({ type: "ready" });
+      return;
+    case "attach":
+      broker.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port));
+      return;
+    case "detach":
+      broker.detachWorker(message.id);
+      return;
+  }
+};

@@ -1,0 +1,44 @@
+/**
+ * Build the auth engine from the `auth` config: import every key once (file paths are
+ * already absolute). The roots make sure a key exists (one is generated when none is
+ * configured), so every thread verifies the same tokens.
+ *
+ * @example
+ * const engine = await createAuthEngine(config.auth, runtime, log);
+ */
+import { importPKCS8, importSPKI, type KeyObject } from "jose";
+import type { AuthConfig } from "../config/schema.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import type { Logger } from "../threads/logger.ts";
+import { JoseAuthEngine } from "./joseAuthEngine.ts";
+
+type Key = KeyObject | CryptoKey | Uint8Array;
+
+export async function createAuthEngine(auth: AuthConfig, runtime: Runtime, log: Logger): Promise<JoseAuthEngine | null> {
+  const symmetric = auth.algorithm.startsWith("HS");
+  const read = (file: string) => runtime.readTextFile(file).then((text) => text.trim());
+  let signKey: Key;
+  let verifyKey: Key;
+  if (symmetric) {
+    const secret = auth.key ?? (auth.keyFile ? await read(auth.keyFile) : undefined);
+    if (!secret) return null;
+    signKey = verifyKey = new TextEncoder().encode(secret);
+  } else {
+    if (!auth.keyFile || !auth.publicKeyFile) {
+      throw new Error(`auth.algorithm "${auth.algorithm}" needs auth.keyFile (private PEM) and auth.publicKeyFile (public PEM)`);
+    }
+    signKey = await importPKCS8(await read(auth.keyFile), auth.algorithm);
+    verifyKey = await importSPKI(await read(auth.publicKeyFile), auth.algorithm);
+  }
+  const verifyKeys = new Map<string, Key>();
+  for (const entry of auth.verifyKeys) {
+    const material = entry.key ?? (entry.keyFile ? await read(entry.keyFile) : undefined);
+    if (!material) throw new Error(`auth.verifyKeys entry "${entry.kid}" needs key or keyFile`);
+    verifyKeys.set(entry.kid, symmetric ? new TextEncoder().encode(material) : await importSPKI(material, auth.algorithm));
+  }
+  log.debug("Auth engine ready", { algorithm: auth.algorithm, rotationKeys: verifyKeys.size });
+  return new JoseAuthEngine({
+    algorithm: auth.algorithm, signKey, verifyKey, kid: auth.kid, verifyKeys,
+    defaultExpiry: auth.defaultExpiry, issuer: auth.issuer, audience: auth.audience,
+  });
+}

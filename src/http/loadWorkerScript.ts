@@ -1,0 +1,38 @@
+/**
+ * Load the user's worker script by absolute file URL and call its default export with
+ * the worker API. A script that fails to load stops scx with the file and line.
+ *
+ * @example
+ * await loadWorkerScript("/srv/app/worker.ts", api);
+ */
+import type { WorkerApi } from "./workerApi.ts";
+
+export class WorkerScriptError extends Error {
+  override name = "WorkerScriptError";
+}
+
+export async function loadWorkerScript(path: string, api: WorkerApi): Promise<void> {
+  const url = new URL(`file://${path}`).href;
+  let module: { default?: unknown };
+  try {
+    module = await import(url);
+  } catch (error) {
+    throw new WorkerScriptError(`Worker script "${path}" failed to load: ${where(error, path)}`);
+  }
+  if (typeof module.default !== "function") {
+    throw new WorkerScriptError(`Worker script "${path}" must export a default function (scx) => void`);
+  }
+  try {
+    await module.default(api);
+  } catch (error) {
+    throw new WorkerScriptError(`Worker script "${path}" threw while starting: ${where(error, path)}`);
+  }
+}
+
+/** The error's message plus the first stack line inside the script (file:line:column). */
+function where(error: unknown, path: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = error instanceof Error ? error.stack ?? "" : "";
+  const line = stack.split("\n").find((l) => l.includes(path));
+  return line ? `${message}\n    ${line.trim()}` : message;
+}

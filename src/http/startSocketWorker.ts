@@ -1,0 +1,34 @@
+/**
+ * Everything a socket worker needs to go live, in one place for both the worker thread
+ * entry and the embedded (in-process) mode: the HTTP app, the user's worker script, then
+ * the runtime server with the WebSocket handlers.
+ *
+ * @example
+ * const handle = await startSocketWorker({ worker, runtime, reusePort: true, script: "/app/worker.ts" });
+ */
+import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
+import type { SocketWorker } from "../worker/SocketWorker.ts";
+import { createHttpApp } from "./createHttpApp.ts";
+import { createWorkerApi, type WorkerApi } from "./workerApi.ts";
+import { loadWorkerScript } from "./loadWorkerScript.ts";
+import { serveWorker } from "./serveWorker.ts";
+
+export interface StartSocketWorkerOptions {
+  worker: SocketWorker;
+  runtime: Runtime;
+  reusePort: boolean;
+  /** Absolute path of the user's worker script, if any. */
+  script?: string | null;
+  tls?: { cert: string; key: string };
+  ready?: () => boolean;
+}
+
+export async function startSocketWorker(options: StartSocketWorkerOptions): Promise<{ handle: ServeHandle; api: WorkerApi }> {
+  const { worker, runtime } = options;
+  const clientEntry = new URL("../client/index.ts", import.meta.url).pathname;
+  const app = createHttpApp({ worker, runtime, ready: options.ready, clientModule: () => runtime.bundleBrowserModule(clientEntry) });
+  const api = createWorkerApi(worker, app);
+  if (options.script) await loadWorkerScript(options.script, api);
+  const handle = await serveWorker({ worker, runtime, app, reusePort: options.reusePort, tls: options.tls });
+  return { handle, api };
+}

@@ -1,0 +1,190 @@
+/**
+ * The supervisor (main thread): starts the broker and socket worker threads, wires one
+ * MessageChannel between every worker and every broker, restarts a thread that dies
+ * (error, exit, or a silent death found by the heartbeat), bounds crash loops, and drains
+ * everything on shutdown.
+ *
+ * @example
+ * const supervisor = new Supervisor({ config, workerUrl, brokerUrl, log, writeRecord });
+ * await supervisor.start();
+ */
+import type { Config } from "../config/schema.ts";
+import type { Logger, LogRecord } from "./logger.ts";
+import { heartbeatTimeout, type SupervisorToThread, type ThreadToSupervisor } from "./control.ts";
+
+type Role = "worker" | "broker";
+
+interface Slot {
+  role: Role;
+  id: number;
+  thread: Worker | null;
+  generation: number;
+  lastBeat: number;
+  restarts: number[];
+  ready: ((port: number) => void) | null;
+  drained: (() => void) | null;
+}
+
+export interface SupervisorOptions {
+  config: Config;
+  workers: number;
+  brokers: number;
+  workerUrl: URL;
+  brokerUrl: URL;
+  log: Logger;
+  /** Where thread log records go (the one log stream). */
+  writeRecord: (record: LogRecord) => void;
+  /** A crash loop: scx cannot keep a thread alive. */
+  onGiveUp: (message: string) => void;
+  /** Restarts of one thread within `crashWindow` ms before giving up. */
+  maxRestarts?: number;
+  crashWindow?: number;
+}
+
+export class Supervisor {
+  port = 0;
+  readonly #options: SupervisorOptions;
+  readonly #workers: Slot[] = [];
+  readonly #brokers: Slot[] = [];
+  #config: Config;
+  #watchdog: ReturnType<typeof setInterval> | null = null;
+  #stopping = false;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#config = options.config;
+    const slot = (role: Role, id: number): Slot =>
+      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], ready: null, drained: null });
+    for (let i = 0; i < options.brokers; i++) this.#brokers.push(slot("broker", i));
+    for (let i = 0; i < options.workers; i++) this.#workers.push(slot("worker", i));
+  }
+
+  /** Start every thread; resolves once every worker listens. */
+  async start(): Promise<void> {
+    for (const broker of this.#brokers) this.#spawn(broker, []);
+    // With port 0 the first worker picks the port; the others then share it (reusePort).
+    this.port = await this.#startWorker(this.#workers[0]);
+    this.#config = { ...this.#config, port: this.port };
+    await Promise.all(this.#workers.slice(1).map((slot) => this.#startWorker(slot)));
+    this.#watchdog = setInterval(() => this.#checkHeartbeats(), 250);
+  }
+
+  /** Ask every worker to close its sockets with 1001; resolves when all did or at the drain timeout. */
+  async drain(): Promise<void> {
+    this.#stopping = true;
+    const drained = this.#workers.map((slot) => new Promise<void>((resolve) => {
+      slot.drained = resolve;
+      this.#post(slot, { type: "drain" });
+    }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.#config.drainTimeout); });
+    await Promise.race([Promise.all(drained), timeout]);
+    clearTimeout(timer);
+    this.terminate();
+  }
+
+  /** Stop every thread at once. */
+  terminate(): void {
+    this.#stopping = true;
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    for (const slot of [...this.#workers, ...this.#brokers]) {
+      slot.generation++;
+      slot.thread?.terminate();
+      slot.thread = null;
+    }
+  }
+
+  /** Test hook and admin action: kill a thread as if it had crashed. */
+  kill(role: Role, id: number): void {
+    const slot = (role === "worker" ? this.#workers : this.#brokers)[id];
+    if (slot?.thread) this.#died(slot, slot.generation, "killed by request");
+  }
+
+  #startWorker(slot: Slot): Promise<number> {
+    const ports = this.#brokers.map((broker) => {
+      const channel = new MessageChannel();
+      this.#post(broker, { type: "attach", id: slot.id, port: channel.port2 }, [channel.port2]);
+      return channel.port1;
+    });
+    return new Promise((resolve) => {
+      slot.ready = resolve;
+      this.#spawn(slot, ports);
+    });
+  }
+
+  #spawn(slot: Slot, ports: MessagePort[]): void {
+    const url = slot.role === "worker" ? this.#options.workerUrl : this.#options.brokerUrl;
+    const thread = new Worker(url.href, { type: "module" });
+    const generation = ++slot.generation;
+    slot.thread = thread;
+    slot.lastBeat = Date.now();
+    thread.onmessage = (event: MessageEvent<ThreadToSupervisor>) => {
+      if (slot.generation === generation) this.#fromThread(slot, event.data);
+    };
+    thread.addEventListener("error", (event: Event) => {
+      // Deno ends the whole process on a worker error unless it is prevented.
+      event.preventDefault();
+      const error = event as ErrorEvent;
+      this.#died(slot, generation, error.message || "uncaught error", (error.error as Error | undefined)?.stack);
+    });
+    // Bun fires close when a worker exits (process.exit, self.close); Deno does not, hence the heartbeat.
+    thread.addEventListener("close", () => this.#died(slot, generation, "thread exited"));
+    this.#post(slot, { type: "start", role: slot.role, id: slot.id, config: this.#config, ports }, ports);
+  }
+
+  #fromThread(slot: Slot, message: ThreadToSupervisor): void {
+    slot.lastBeat = Date.now();
+    switch (message.type) {
+      case "log": return this.#options.writeRecord(message.record);
+      case "ready": slot.ready?.(message.port ?? 0); slot.ready = null; return;
+      case "drained": slot.drained?.(); return;
+      case "fatal": return this.#died(slot, slot.generation, message.cause, message.stack);
+      case "beat": return;
+    }
+  }
+
+  #checkHeartbeats(): void {
+    const now = Date.now();
+    for (const slot of [...this.#workers, ...this.#brokers]) {
+      if (slot.thread && now - slot.lastBeat > heartbeatTimeout) this.#died(slot, slot.generation, "no heartbeat");
+    }
+  }
+
+  #died(slot: Slot, generation: number, cause: string, stack?: string): void {
+    if (slot.generation !== generation || this.#stopping) return;
+    slot.generation++;
+    slot.thread?.terminate();
+    slot.thread = null;
+    this.#options.log.error(`${slot.role} ${slot.id} died: ${cause}`, { role: slot.role, thread: slot.id, cause, stack });
+    const now = Date.now();
+    const window = this.#options.crashWindow ?? 60_000;
+    slot.restarts = slot.restarts.filter((time) => now - time < window);
+    slot.restarts.push(now);
+    const max = this.#options.maxRestarts ?? 10;
+    if (slot.restarts.length > max) {
+      return this.#options.onGiveUp(`${slot.role} ${slot.id} crashed ${slot.restarts.length} times within ${window} ms; giving up`);
+    }
+    const delay = Math.min(50 * 2 ** (slot.restarts.length - 1), 5000);
+    setTimeout(() => this.#restart(slot), delay);
+  }
+
+  #restart(slot: Slot): void {
+    if (this.#stopping) return;
+    this.#options.log.info(`Restarting ${slot.role} ${slot.id}`);
+    if (slot.role === "worker") {
+      for (const broker of this.#brokers) this.#post(broker, { type: "detach", id: slot.id });
+      void this.#startWorker(slot);
+      return;
+    }
+    this.#spawn(slot, []);
+    for (const worker of this.#workers) {
+      const channel = new MessageChannel();
+      this.#post(slot, { type: "attach", id: worker.id, port: channel.port2 }, [channel.port2]);
+      this.#post(worker, { type: "attach", id: slot.id, port: channel.port1 }, [channel.port1]);
+    }
+  }
+
+  #post(slot: Slot, message: SupervisorToThread, transfer: MessagePort[] = []): void {
+    slot.thread?.postMessage(message, transfer);
+  }
+}

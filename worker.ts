@@ -1,0 +1,64 @@
+/**
+ * Socket worker thread entry: waits for the supervisor's start message, then serves
+ * WebSocket clients on the shared port (reusePort) with links to every broker.
+ * No top-level await anywhere in this import graph: Bun would drop the first message.
+ */
+import type { SupervisorToThread, ThreadToSupervisor } from "./src/threads/control.ts";
+import { heartbeatInterval } from "./src/threads/control.ts";
+import { currentRuntime } from "./src/runtime/current.ts";
+import { threadLogger } from "./src/threads/threadLogger.ts";
+import { portLink } from "./src/threads/portLink.ts";
+import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
+import { SocketWorker } from "./src/worker/SocketWorker.ts";
+import { jsonCodec } from "./src/protocol/codec.ts";
+import { CloseCode } from "./src/protocol/closeCodes.ts";
+import { startSocketWorker } from "./src/http/startSocketWorker.ts";
+import type { ServeHandle } from "./src/runtime/runtime.ts";
+import { createAuthEngine } from "./src/auth/createAuthEngine.ts";
+
+declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; close(): void; addEventListener(type: string, fn: (event: any) => void): void };
+
+const post = (message: ThreadToSupervisor) => self.postMessage(message);
+let worker: SocketWorker | null = null;
+let handle: ServeHandle | null = null;
+
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault?.();
+  const reason = event.reason;
+  post({ type: "fatal", cause: `unhandled rejection: ${reason?.message ?? reason}`, stack: reason?.stack });
+});
+self.addEventListener("error", (event) => {
+  event.preventDefault?.();
+  post({ type: "fatal", cause: `uncaught error: ${event.message ?? event.error}`, stack: event.error?.stack });
+});
+
+self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
+  const message = event.data;
+  if (message.type === "start") void start(message);
+  else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port));
+  else if (message.type === "drain") void drain();
+};
+
+async function start(message: Extract<SupervisorToThread, { type: "start" }>): Promise<void> {
+  const runtime = currentRuntime();
+  const { config } = message;
+  const log = threadLogger(config, "worker", message.id, post);
+  setInterval(() => post({ type: "beat" }), heartbeatInterval);
+  try {
+    const auth = await createAuthEngine(config.auth, runtime, log);
+    worker = new SocketWorker({
+      config, codec: jsonCodec, log, id: message.id, auth,
+      brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port)),
+    });
+    ({ handle } = await startSocketWorker({ worker, runtime, reusePort: true, script: config.worker }));
+    post({ type: "ready", port: handle.port });
+  } catch (error) {
+    post({ type: "fatal", cause: (error as Error).message, stack: (error as Error).stack });
+  }
+}
+
+async function drain(): Promise<void> {
+  worker?.detach(CloseCode.GoingAway);
+  await handle?.stop(false);
+  post({ type: "drained" });
+}
