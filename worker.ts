@@ -36,6 +36,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   const message = event.data;
   if (message.type === "start") void start(message);
   else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port));
+  else if (message.type === "detach") worker?.brokerDown(message.id);
   else if (message.type === "drain") void drain();
 };
 

@@ -22,6 +22,8 @@ interface Slot {
   lastBeat: number;
   restarts: number[];
   ready: ((port: number) => void) | null;
+  /** Resolvers of `running()` calls waiting for this slot's next start. */
+  waiting: Array<() => void>;
   drained: (() => void) | null;
 }
 
@@ -54,7 +56,7 @@ export class Supervisor {
     this.#options = options;
     this.#config = options.config;
     const slot = (role: Role, id: number): Slot =>
-      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], ready: null, drained: null });
+      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], ready: null, waiting: [], drained: null });
     for (let i = 0; i < options.brokers; i++) this.#brokers.push(slot("broker", i));
     for (let i = 0; i < options.workers; i++) this.#workers.push(slot("worker", i));
   }
@@ -100,6 +102,12 @@ export class Supervisor {
     if (slot?.thread) this.#died(slot, slot.generation, "killed by request");
   }
 
+  /** Resolves when this thread's next incarnation reports ready (after a kill or crash). */
+  nextStart(role: Role, id: number): Promise<void> {
+    const slot = (role === "worker" ? this.#workers : this.#brokers)[id];
+    return new Promise((resolve) => slot.waiting.push(resolve));
+  }
+
   #startWorker(slot: Slot): Promise<number> {
     const ports = this.#brokers.map((broker) => {
       const channel = new MessageChannel();
@@ -136,7 +144,11 @@ export class Supervisor {
     slot.lastBeat = Date.now();
     switch (message.type) {
       case "log": return this.#options.writeRecord(message.record);
-      case "ready": slot.ready?.(message.port ?? 0); slot.ready = null; return;
+      case "ready":
+        slot.ready?.(message.port ?? 0);
+        slot.ready = null;
+        for (const resolve of slot.waiting.splice(0)) resolve();
+        return;
       case "drained": slot.drained?.(); return;
       case "fatal": return this.#died(slot, slot.generation, message.cause, message.stack);
       case "beat": return;
@@ -156,6 +168,8 @@ export class Supervisor {
     slot.thread?.terminate();
     slot.thread = null;
     this.#options.log.error(`${slot.role} ${slot.id} died: ${cause}`, { role: slot.role, thread: slot.id, cause, stack });
+    // Workers hold what they would send to a dead broker until its successor is attached.
+    if (slot.role === "broker") for (const worker of this.#workers) this.#post(worker, { type: "detach", id: slot.id });
     const now = Date.now();
     const window = this.#options.crashWindow ?? 60_000;
     slot.restarts = slot.restarts.filter((time) => now - time < window);

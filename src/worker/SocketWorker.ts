@@ -34,6 +34,9 @@ export interface WorkerEvents {
   deauthentication: [socket: ServerSocket];
 }
 
+/** Most messages held for one restarting broker before the oldest are dropped. */
+const heldLimit = 100_000;
+
 /** The pseudo-channel every open socket joins so one native publish pings them all. */
 export const PING_TOPIC = "\u0000scx:ping";
 
@@ -52,6 +55,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   /** channel → resolvers waiting for the broker's subAck, in send order */
   readonly #awaitingAck = new Map<string, Array<() => void>>();
   readonly #brokers: Link<BrokerToWorker, WorkerToBroker>[];
+  /** broker index → messages held while that broker restarts */
+  readonly #held = new Map<number, WorkerToBroker[]>();
   #auth: AuthEngine | null;
   #serve: ServeHandle | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -188,13 +193,38 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    * that this worker has subscribers for. Clients notice nothing.
    */
   replaceBroker(index: number, link: Link<BrokerToWorker, WorkerToBroker>): void {
-    this.#brokers[index].close();
+    const old = this.#brokers[index];
+    old.close();
     this.#brokers[index] = link;
     link.onMessage((message) => this.#fromBroker(message));
     const chs = this.localChannels().filter((ch) => brokerIndex(ch, this.#brokers.length) === index);
     link.post({ t: "resync", chs });
+    // What was sent while the broker was down follows the resync, in its original order.
+    for (const message of this.#held.get(index) ?? []) link.post(message);
+    this.#held.delete(index);
     // Subscribes the dead broker never acknowledged are covered by the resync.
     for (const ch of chs) this.#fromBroker({ t: "subAck", ch });
+  }
+
+  /**
+   * A broker died: until its successor is attached, hold what this worker would send it
+   * (bounded: past `heldLimit` messages the oldest publications are dropped and counted).
+   */
+  brokerDown(index: number): void {
+    if (this.#held.has(index)) return;
+    const held: WorkerToBroker[] = [];
+    this.#held.set(index, held);
+    this.#brokers[index] = {
+      post: (message) => {
+        if (held.length >= heldLimit) {
+          held.shift();
+          this.log.warn("Dropped a message held for a restarting broker", { broker: index });
+        }
+        held.push(message);
+      },
+      onMessage: () => {},
+      close: () => {},
+    };
   }
 
   #brokerFor(channel: string) {
