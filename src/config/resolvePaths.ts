@@ -24,6 +24,7 @@ export function resolvePaths(config: Config, dir: string): Config {
     ...config,
     static: at(config.static) ?? null,
     worker: at(config.worker) ?? null,
+    tls: config.tls ? { certFile: resolvePath(dir, config.tls.certFile), keyFile: resolvePath(dir, config.tls.keyFile) } : null,
     auth: {
       ...config.auth,
       keyFile: at(config.auth.keyFile) ?? undefined,

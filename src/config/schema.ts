@@ -50,6 +50,10 @@ export const configSchema = z.strictObject({
   drainTimeout: z.number().int().min(0).default(5000).describe("Milliseconds to let clients close on SIGTERM/SIGINT before exit"),
   worker: z.string().nullable().default(null).describe("Worker script (.ts or .js) loaded in every worker, relative to the config file"),
   auth: authSchema.prefault({}).describe("JWT settings"),
+  tls: z.strictObject({
+    certFile: z.string().describe("PEM certificate chain file"),
+    keyFile: z.string().describe("PEM private key file"),
+  }).nullable().default(null).describe("Serve HTTPS and WSS on the same port (paths relative to the config file)"),
 });
 
 /** The validated configuration every part of scx receives. */

@@ -19,7 +19,6 @@ export interface StartSocketWorkerOptions {
   reusePort: boolean;
   /** Absolute path of the user's worker script, if any. */
   script?: string | null;
-  tls?: { cert: string; key: string };
   ready?: () => boolean;
 }
 
@@ -29,6 +28,8 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   const app = createHttpApp({ worker, runtime, ready: options.ready, clientModule: () => runtime.bundleBrowserModule(clientEntry) });
   const api = createWorkerApi(worker, app);
   if (options.script) await loadWorkerScript(options.script, api);
-  const handle = await serveWorker({ worker, runtime, app, reusePort: options.reusePort, tls: options.tls });
+  const { tls } = worker.config;
+  const pem = tls ? { cert: await runtime.readTextFile(tls.certFile), key: await runtime.readTextFile(tls.keyFile) } : undefined;
+  const handle = await serveWorker({ worker, runtime, app, reusePort: options.reusePort, tls: pem });
   return { handle, api };
 }
