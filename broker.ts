@@ -7,11 +7,13 @@ import { heartbeatInterval } from "./src/threads/control.ts";
 import { portLink } from "./src/threads/portLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { Broker } from "./src/broker/Broker.ts";
+import { createEngine } from "./src/cluster/createEngine.ts";
+import { threadLogger } from "./src/threads/threadLogger.ts";
 
 declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; addEventListener(type: string, fn: (event: any) => void): void };
 
 const post = (message: ThreadToSupervisor) => self.postMessage(message);
-const broker = new Broker();
+let broker: Broker | null = null;
 
 self.addEventListener("error", (event) => {
   event.preventDefault?.();
@@ -21,15 +23,18 @@ self.addEventListener("error", (event) => {
 self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   const message = event.data;
   switch (message.type) {
-    case "start":
+    case "start": {
+      const log = threadLogger(message.config, "broker", message.id, post);
+      broker = new Broker(createEngine(message.config.cluster, log));
       setInterval(() => post({ type: "beat" }), heartbeatInterval);
       post({ type: "ready" });
       return;
+    }
     case "attach":
-      broker.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port));
+      broker?.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port));
       return;
     case "detach":
-      broker.detachWorker(message.id);
+      broker?.detachWorker(message.id);
       return;
   }
 };

@@ -1,6 +1,9 @@
 /**
  * A broker owns a shard of channels: which workers have subscribers for each, and it
- * forwards every publication once to each interested worker.
+ * forwards every publication once to each interested worker. With a cluster engine it
+ * also subscribes the engine to channels this host wants, sends local publications out
+ * through it, and delivers what other hosts publish. Local delivery never waits for the
+ * engine, so it goes on while the engine is down.
  *
  * @example
  * const broker = new Broker();
@@ -8,6 +11,7 @@
  */
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
+import type { ClusterEngine, EngineState } from "../cluster/ClusterEngine.ts";
 
 type WorkerLink = Link<WorkerToBroker, BrokerToWorker>;
 
@@ -15,20 +19,32 @@ export class Broker {
   readonly #workers = new Map<number, WorkerLink>();
   /** channel → ids of workers with local subscribers */
   readonly #channels = new Map<string, Set<number>>();
-  /** Called for every publication this broker accepts (the cluster engine hooks in here). */
-  onPublish: ((channel: string, frame: string) => void) | null = null;
+  readonly #engine: ClusterEngine | null;
+
+  constructor(engine: ClusterEngine | null = null) {
+    this.#engine = engine;
+    engine?.onPublication((channel, frame) => this.deliver(channel, frame));
+    engine?.onStateChange?.((state) => {
+      for (const link of this.#workers.values()) link.post({ t: "engine", state });
+    });
+  }
+
+  engineState(): EngineState {
+    return this.#engine?.state() ?? "ready";
+  }
 
   attachWorker(id: number, link: WorkerLink): void {
     this.detachWorker(id);
     this.#workers.set(id, link);
     link.onMessage((message) => this.#handle(id, link, message));
+    if (this.#engine) link.post({ t: "engine", state: this.#engine.state() });
   }
 
   /** Forget a worker and every subscription it held (it died or left). */
   detachWorker(id: number): void {
     if (!this.#workers.delete(id)) return;
     for (const [channel, ids] of this.#channels) {
-      if (ids.delete(id) && ids.size === 0) this.#channels.delete(channel);
+      if (ids.delete(id) && ids.size === 0) this.#drop(channel);
     }
   }
 
@@ -48,7 +64,7 @@ export class Broker {
     switch (message.t) {
       case "pub":
         this.deliver(message.ch, message.frame);
-        this.onPublish?.(message.ch, message.frame);
+        this.#engine?.publish(message.ch, message.frame);
         return;
       case "sub":
         this.#add(id, message.ch);
@@ -56,7 +72,7 @@ export class Broker {
         return;
       case "unsub": {
         const ids = this.#channels.get(message.ch);
-        if (ids?.delete(id) && ids.size === 0) this.#channels.delete(message.ch);
+        if (ids?.delete(id) && ids.size === 0) this.#drop(message.ch);
         return;
       }
       case "resync":
@@ -67,7 +83,24 @@ export class Broker {
 
   #add(id: number, channel: string): void {
     let ids = this.#channels.get(channel);
-    if (!ids) this.#channels.set(channel, ids = new Set());
+    if (!ids) {
+      this.#channels.set(channel, ids = new Set());
+      this.#engine?.subscribe(channel);
+    }
     ids.add(id);
+  }
+
+  #drop(channel: string): void {
+    this.#channels.delete(channel);
+    this.#engine?.unsubscribe(channel);
+  }
+
+  /** Resolves when the engine has acted on every subscribe and unsubscribe so far. */
+  async settle(): Promise<void> {
+    await (this.#engine as { settle?: () => Promise<void> } | null)?.settle?.();
+  }
+
+  async close(): Promise<void> {
+    await this.#engine?.close();
   }
 }

@@ -50,6 +50,12 @@ export const configSchema = z.strictObject({
   drainTimeout: z.number().int().min(0).default(5000).describe("Milliseconds to let clients close on SIGTERM/SIGINT before exit"),
   worker: z.string().nullable().default(null).describe("Worker script (.ts or .js) loaded in every worker, relative to the config file"),
   auth: authSchema.prefault({}).describe("JWT settings"),
+  cluster: z.strictObject({
+    engine: z.enum(["memory", "redis"]).default("memory").describe("memory: one host; redis: hosts share channels through Redis"),
+    urls: z.array(z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")).default(["redis://127.0.0.1:6379"])
+      .describe("Redis instances; channels are sharded over them by consistent hashing"),
+    prefix: z.string().default("scx:").describe("Prefix of every Redis channel name, to share one Redis between apps"),
+  }).prefault({}).describe("How hosts share channels"),
   tls: z.strictObject({
     certFile: z.string().describe("PEM certificate chain file"),
     keyFile: z.string().describe("PEM private key file"),

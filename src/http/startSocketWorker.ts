@@ -19,13 +19,12 @@ export interface StartSocketWorkerOptions {
   reusePort: boolean;
   /** Absolute path of the user's worker script, if any. */
   script?: string | null;
-  ready?: () => boolean;
 }
 
 export async function startSocketWorker(options: StartSocketWorkerOptions): Promise<{ handle: ServeHandle; api: WorkerApi }> {
   const { worker, runtime } = options;
   const clientEntry = new URL("../client/index.ts", import.meta.url).pathname;
-  const app = createHttpApp({ worker, runtime, ready: options.ready, clientModule: () => runtime.bundleBrowserModule(clientEntry) });
+  const app = createHttpApp({ worker, runtime, ready: () => worker.ready(), clientModule: () => runtime.bundleBrowserModule(clientEntry) });
   const api = createWorkerApi(worker, app);
   if (options.script) await loadWorkerScript(options.script, api);
   const { tls } = worker.config;

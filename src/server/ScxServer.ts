@@ -18,6 +18,7 @@ import { localLinkPair } from "../threads/localLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
 import { Supervisor } from "../threads/Supervisor.ts";
 import { Broker } from "../broker/Broker.ts";
+import { createEngine } from "../cluster/createEngine.ts";
 import { type Procedure, type Receiver, SocketWorker, type WorkerEvents } from "../worker/SocketWorker.ts";
 import { Exchange } from "../worker/Exchange.ts";
 import type { Middleware, MiddlewareStage } from "../worker/middleware.ts";
@@ -54,7 +55,7 @@ export class ScxServer {
     const links = [];
     for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
-      const broker = new Broker();
+      const broker = new Broker(createEngine(this.config.cluster, options.log));
       broker.attachWorker(0, brokerSide);
       this.brokers.push(broker);
       links.push(workerSide);
@@ -149,6 +150,7 @@ export class ScxServer {
     this.#handle = null;
     this.#worker!.detach(CloseCode.GoingAway);
     await handle?.stop(true);
+    await Promise.all(this.brokers.map((broker) => broker.close()));
   }
 
   #inProcessOnly(what: string): never {

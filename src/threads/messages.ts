@@ -12,4 +12,6 @@ export type WorkerToBroker =
 
 export type BrokerToWorker =
   | { t: "subAck"; ch: string }
+  /** The broker's cluster engine changed state (for /readyz). */
+  | { t: "engine"; state: "ready" | "connecting" | "down" }
   | { t: "pub"; ch: string; frame: string };

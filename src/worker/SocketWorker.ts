@@ -57,6 +57,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   readonly #brokers: Link<BrokerToWorker, WorkerToBroker>[];
   /** broker index → messages held while that broker restarts */
   readonly #held = new Map<number, WorkerToBroker[]>();
+  /** broker index → its cluster engine's state */
+  readonly #engineStates = new Map<number, string>();
   #auth: AuthEngine | null;
   #serve: ServeHandle | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -72,7 +74,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     this.id = options.id ?? 0;
     this.#auth = options.auth ?? null;
     this.#brokers = options.brokers;
-    for (const link of this.#brokers) link.onMessage((message) => this.#fromBroker(message));
+    this.#brokers.forEach((link, index) => link.onMessage((message) => this.#fromBroker(message, index)));
   }
 
   /** Register the function that answers invokes of `name`; its return value is the reply. */
@@ -196,14 +198,14 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     const old = this.#brokers[index];
     old.close();
     this.#brokers[index] = link;
-    link.onMessage((message) => this.#fromBroker(message));
+    link.onMessage((message) => this.#fromBroker(message, index));
     const chs = this.localChannels().filter((ch) => brokerIndex(ch, this.#brokers.length) === index);
     link.post({ t: "resync", chs });
     // What was sent while the broker was down follows the resync, in its original order.
     for (const message of this.#held.get(index) ?? []) link.post(message);
     this.#held.delete(index);
     // Subscribes the dead broker never acknowledged are covered by the resync.
-    for (const ch of chs) this.#fromBroker({ t: "subAck", ch });
+    for (const ch of chs) this.#fromBroker({ t: "subAck", ch }, index);
   }
 
   /**
@@ -239,7 +241,17 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     return done;
   }
 
-  #fromBroker(message: BrokerToWorker): void {
+  /** Whether every broker's cluster engine is up (for /readyz). */
+  ready(): boolean {
+    for (const state of this.#engineStates.values()) if (state !== "ready") return false;
+    return this.#serve !== null;
+  }
+
+  #fromBroker(message: BrokerToWorker, index: number): void {
+    if (message.t === "engine") {
+      this.#engineStates.set(index, message.state);
+      return;
+    }
     if (message.t === "pub") {
       if (this.middlewares.outbound.length === 0) this.#serve?.publish(message.ch, message.frame);
       else deliverWithMiddleware(this, this.#local.get(message.ch), message.ch, message.frame);
