@@ -1,10 +1,25 @@
-# Stub until the shipping issue: runs scx from source with Bun.
-FROM oven/bun:1.4-slim
-WORKDIR /opt/scx
-COPY package.json ./
-RUN bun install --production
+# scx: one standalone binary on a small base image, run as a non-root user.
+#   docker build -t scx .
+#   docker run -p 8000:8000 -v "$PWD/app:/app" scx serve /app/scx.yaml
+# Environment overrides work as everywhere: -e SCX_PORT=9000 -e SCX_AUTH__KEY=...
+
+FROM oven/bun:1.4 AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN bun install --production --ignore-scripts
 COPY cli.ts worker.ts broker.ts ./
 COPY src ./src
+ARG SCX_COMMIT=unknown
+RUN bun build --compile --minify --define SCX_COMMIT="\"${SCX_COMMIT}\"" \
+      cli.ts worker.ts broker.ts src/client/index.ts --outfile /out/scx
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin scx \
+ && mkdir -p /app && chown scx /app
+COPY --from=build /out/scx /usr/local/bin/scx
+USER 10001
+WORKDIR /app
 EXPOSE 8000
-ENTRYPOINT ["bun", "/opt/scx/cli.ts"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s CMD ["/usr/local/bin/scx", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/scx"]
 CMD ["serve", "/app/scx.yaml"]

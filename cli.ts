@@ -10,6 +10,8 @@ import { ConfigError } from "./src/config/ConfigError.ts";
 import { configJsonSchema } from "./src/config/jsonSchema.ts";
 import { configReference } from "./src/config/reference.ts";
 import { tokenCommand } from "./src/server/tokenCommand.ts";
+import { createCommand } from "./src/server/createCommand.ts";
+import { healthcheckCommand } from "./src/server/healthcheckCommand.ts";
 import packageJson from "./package.json" with { type: "json" };
 
 const runtime = currentRuntime();
@@ -24,6 +26,8 @@ Usage:
   scx config schema            Print the config's JSON Schema (for editors)
   scx config reference [--write]  Print (or write into README.md) the config reference
   scx token --sub <id> [--exp 1h] [file]  Sign an auth token with the configured key
+  scx create <dir>             Write a runnable app (config, worker script, page)
+  scx healthcheck [url]        Exit 0 if the local server answers /health-check
   scx --version                Print the version and commit
   scx --help                   Print this help
 
@@ -32,6 +36,7 @@ Examples:
   SCX_PORT=9000 scx serve      Environment variables override the file (SCX_<KEY>, SCX_AUTH__KEY)
   scx check deploy/scx.yaml
   scx token --sub alice --exp 1h scx.yaml
+  scx create my-app && cd my-app && scx serve
 `;
 
 async function main(args: string[]): Promise<number> {
@@ -55,6 +60,10 @@ async function main(args: string[]): Promise<number> {
       return usage(`Unknown config subcommand "${rest[0] ?? ""}": expected schema or reference`);
     case "token":
       return await tokenCommand(runtime, rest, cwd);
+    case "create":
+      return await createCommand(runtime, rest[0], cwd, packageJson.version);
+    case "healthcheck":
+      return await healthcheckCommand(runtime, rest);
     case "--version":
     case "-v":
     case "version":
