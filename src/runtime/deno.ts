@@ -30,6 +30,8 @@ export const denoRuntime: Runtime = {
       }, (request: Request, info: { remoteAddr: { hostname: string } }) =>
         options.fetch(request, {
           upgrade(req: Request, data: T) {
+            // Deno's remoteAddr is gone once the request is upgraded: read it first.
+            const remoteAddress = info.remoteAddr.hostname;
             const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 0 });
             socket.binaryType = "arraybuffer";
             const joined = new Set<string>();
@@ -56,7 +58,7 @@ export const denoRuntime: Runtime = {
                 if (set?.delete(conn) && set.size === 0) topics.delete(topic);
               },
               bufferedAmount: () => socket.bufferedAmount,
-              remoteAddress: info.remoteAddr.hostname,
+              remoteAddress,
             };
             socket.onopen = () => { sockets.add(socket); options.websocket.open(conn); };
             socket.onmessage = (event: MessageEvent) => {
