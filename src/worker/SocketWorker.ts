@@ -37,6 +37,14 @@ export interface WorkerEvents {
 /** Most messages held for one restarting broker before the oldest are dropped. */
 const heldLimit = 100_000;
 
+/**
+ * The native topic of a channel. Bun refuses empty topic names, and SocketCluster allows
+ * an empty channel name, so "" gets a reserved name (NUL is refused in channel names).
+ */
+export function topicOf(channel: string): string {
+  return channel === "" ? "\u0000scx:empty" : channel;
+}
+
 /** The pseudo-channel every open socket joins so one native publish pings them all. */
 export const PING_TOPIC = "\u0000scx:ping";
 
@@ -114,6 +122,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   }
 
   publishFrame(channel: string, frame: string): void {
+    if (channel === PING_TOPIC) throw new RangeError("Channel names may not contain NUL characters");
     this.#brokers[brokerIndex(channel, this.#brokers.length)].post({ t: "pub", ch: channel, frame });
   }
 
@@ -158,7 +167,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   subscribeSocket(socket: ServerSocket, channel: string): void | Promise<void> {
     if (socket.channels.has(channel)) return;
     socket.channels.add(channel);
-    socket.connection.subscribe(channel);
+    socket.connection.subscribe(topicOf(channel));
     let sockets = this.#local.get(channel);
     if (!sockets) {
       this.#local.set(channel, sockets = new Set());
@@ -175,7 +184,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
 
   unsubscribeSocket(socket: ServerSocket, channel: string): void {
     if (!socket.channels.delete(channel)) return;
-    if (socket.state !== "closed") socket.connection.unsubscribe(channel);
+    if (socket.state !== "closed") socket.connection.unsubscribe(topicOf(channel));
     const sockets = this.#local.get(channel);
     sockets?.delete(socket);
     this.emit("unsubscription", socket, channel);
@@ -253,7 +262,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
       return;
     }
     if (message.t === "pub") {
-      if (this.middlewares.outbound.length === 0) this.#serve?.publish(message.ch, message.frame);
+      if (this.middlewares.outbound.length === 0) this.#serve?.publish(topicOf(message.ch), message.frame);
       else deliverWithMiddleware(this, this.#local.get(message.ch), message.ch, message.frame);
       return;
     }

@@ -20,7 +20,8 @@ function reply(socket: ServerSocket, cid: number | undefined, error?: Error | nu
 }
 
 export function handleChannelPacket(worker: SocketWorker, socket: ServerSocket, packet: ChannelPacket): Promise<void> | void {
-  if (packet.channel === undefined) {
+  // NUL is reserved for scx's internal topics (the ping pseudo-channel).
+  if (packet.channel === undefined || packet.channel.includes("\u0000")) {
     const what = packet.kind === "subscribe" ? "Subscribe" : packet.kind === "unsubscribe" ? "Unsubscribe" : "Publish";
     return reply(socket, packet.cid, namedError(ErrorName.InvalidAction, `${what} channel name was malformatted`));
   }

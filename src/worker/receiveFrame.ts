@@ -7,7 +7,9 @@
  * receiveFrame(worker, socket, text);
  */
 import { CloseCode } from "../protocol/closeCodes.ts";
-import { classify } from "../protocol/frames.ts";
+import { classify, type Inbound } from "../protocol/frames.ts";
+import { dehydrateError } from "../protocol/dehydrate.ts";
+import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { isPong } from "../protocol/packets.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
@@ -66,7 +68,22 @@ function handleOne(worker: SocketWorker, socket: ServerSocket, value: unknown): 
     return handshake(worker, socket, packet);
   }
   checkExpiry(socket);
-  return handlePacket(worker, socket, packet);
+  // A packet whose handling throws (data too deeply nested to encode, say) is answered
+  // with an error; the socket and its later packets carry on.
+  try {
+    const pending = handlePacket(worker, socket, packet);
+    return pending?.catch((error) => refuse(worker, socket, packet, error));
+  } catch (error) {
+    refuse(worker, socket, packet, error);
+  }
+}
+
+function refuse(worker: SocketWorker, socket: ServerSocket, packet: Inbound, error: unknown): void {
+  worker.log.debug("Packet refused", { socket: socket.id, error: String(error) });
+  const cid = (packet as { cid?: number }).cid;
+  if (cid === undefined) return;
+  socket.send({ rid: cid, error: dehydrateError(namedError(ErrorName.InvalidMessage,
+    `The ${packet.kind} packet could not be handled: ${(error as Error)?.message ?? error}`)) });
 }
 
 /** SocketCluster checks the token's exp on pongs and packets; so do we. */

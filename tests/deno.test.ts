@@ -1,0 +1,57 @@
+/**
+ * Deno: `deno run -A cli.ts serve` (Deno from npm), driven by socketcluster-client,
+ * in-process and with worker threads across workers.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import sc from "socketcluster-client";
+import { startCli, type CliProcess } from "./helpers/startCli.ts";
+
+const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+const cli = new URL("../cli.ts", import.meta.url).pathname;
+const script = new URL("./fixtures/worker.ts", import.meta.url).pathname;
+const running: CliProcess[] = [];
+afterAll(() => { for (const proc of running) proc.kill(); });
+
+function config(extra: string): string {
+  const dir = mkdtempSync(`${tmpdir()}/scx-deno-`);
+  writeFileSync(`${dir}/scx.yaml`, `host: 127.0.0.1\nport: 0\nlogLevel: info\nlogFormat: json\nworker: ${script}\n${extra}`);
+  return `${dir}/scx.yaml`;
+}
+
+describe("scx on Deno", () => {
+  test("deno run -A cli.ts serve answers socketcluster-client (in-process)", async () => {
+    const proc = await startCli([deno, "run", "-A", cli, "serve", config("workers: 0\n")]);
+    running.push(proc);
+    const client = sc.create({ hostname: "127.0.0.1", port: proc.port, autoReconnect: false });
+    await client.listener("connect").once();
+    const channel = client.subscribe("deno");
+    await channel.listener("subscribe").once();
+    const got = channel.once();
+    await client.invokePublish("deno", "from bun's client");
+    expect(await got).toBe("from bun's client");
+    expect(await client.invoke("echo", { n: 1 })).toEqual({ n: 1 });
+    client.disconnect();
+  }, 60_000);
+
+  test("with 2 workers and 2 brokers, publications cross workers", async () => {
+    const proc = await startCli([deno, "run", "-A", cli, "serve", config("workers: 2\nbrokers: 2\n")]);
+    running.push(proc);
+    const clients = [];
+    const workers = new Set();
+    for (let i = 0; i < 10; i++) {
+      const client = sc.create({ hostname: "127.0.0.1", port: proc.port, autoReconnect: false });
+      await client.listener("connect").once();
+      workers.add(await client.invoke("whoami"));
+      clients.push(client);
+    }
+    expect([...workers].sort()).toEqual([0, 1]);
+    const channels = clients.map((client) => client.subscribe("deno-cross"));
+    await Promise.all(channels.map((channel) => channel.listener("subscribe").once()));
+    const got = Promise.all(channels.map((channel) => channel.once()));
+    await clients[0].invokePublish("deno-cross", "everyone");
+    expect(await got).toEqual(Array(10).fill("everyone"));
+    for (const client of clients) client.disconnect();
+  }, 60_000);
+});
