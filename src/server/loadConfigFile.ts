@@ -22,7 +22,7 @@ export async function loadConfigFile(runtime: Runtime, file: string | null, cwd:
   }
   const path = resolvePath(cwd, file);
   if (!(await runtime.fileExists(path))) {
-    throw new ConfigError({ file, line: 0, column: 0, path: [], expected: "a readable config file", found: "no such file", message: `${file}: config file not found` });
+    throw new ConfigError([{ file, line: 0, column: 0, path: [], expected: "a readable config file", found: "no such file" }]);
   }
   const text = await runtime.readTextFile(path);
   const dir = path.slice(0, path.lastIndexOf("/")) || "/";

@@ -1,0 +1,38 @@
+/**
+ * `npm run build` → dist/scx, one standalone binary (CLI, worker and broker threads, the
+ * browser client as an embedded asset). `npm run build:all` → every platform, with
+ * SHA-256 checksums. The version and commit are baked in.
+ */
+import { $ } from "bun";
+
+const all = process.argv.includes("--all");
+const root = new URL("..", import.meta.url).pathname;
+const commit = (await $`git -C ${root} rev-parse --short HEAD`.nothrow().text()).trim() || "unknown";
+const targets = all
+  ? ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-x64", "bun-darwin-arm64", "bun-windows-x64"]
+  : [null];
+
+await $`mkdir -p ${root}dist`;
+const client = await Bun.build({ entrypoints: [`${root}src/client/index.ts`], target: "browser", format: "esm", minify: true });
+if (!client.success) throw new AggregateError(client.logs, "Bundling the browser client failed");
+// The asset keeps its path relative to the entry's folder, so it lands beside the bundled code.
+await Bun.write(`${root}scx-client.js`, await client.outputs[0].text());
+
+const sums: string[] = [];
+try {
+  for (const target of targets) {
+    const outfile = target ? `${root}dist/scx-${target.replace("bun-", "")}` : `${root}dist/scx`;
+    const args = ["build", "--compile", "--minify", `--define`, `globalThis.SCX_COMMIT=${JSON.stringify(commit)}`,
+      "--asset", "scx-client.js", ...(target ? [`--target=${target}`] : []),
+      "cli.ts", "worker.ts", "broker.ts", "--outfile", outfile];
+    const proc = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });
+    if (proc.exitCode !== 0) throw new Error(`bun ${args.join(" ")} failed`);
+    const file = target === "bun-windows-x64" ? `${outfile}.exe` : outfile;
+    const hash = new Bun.CryptoHasher("sha256").update(await Bun.file(file).arrayBuffer()).digest("hex");
+    sums.push(`${hash}  ${file.slice(file.lastIndexOf("/") + 1)}`);
+    console.log(`built ${file} (${(Bun.file(file).size / 1e6).toFixed(1)} MB)`);
+  }
+} finally {
+  await $`rm -f ${root}scx-client.js`;
+}
+if (all) await Bun.write(`${root}dist/SHA256SUMS`, sums.join("\n") + "\n");
