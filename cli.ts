@@ -107,6 +107,10 @@ main(runtime.args()).then(
       runtime.writeStderr(`${(error as Error).message}\n`);
       runtime.exit(2);
     }
+    if ((error as Error)?.name === "StartError" || (error as Error)?.name === "WorkerScriptError") {
+      runtime.writeStderr(`${(error as Error).message}\n`);
+      runtime.exit(1);
+    }
     runtime.writeStderr(`scx: ${(error as Error)?.stack ?? error}\n`);
     runtime.exit(1);
   },

@@ -31,7 +31,10 @@ export async function loadWorkerScript(path: string, api: WorkerApi): Promise<vo
 
 /** The error's message plus the first stack line inside the script (file:line:column). */
 function where(error: unknown, path: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error as Error)?.message ?? String(error);
+  // Bun's syntax errors carry their position instead of a stack.
+  const position = (error as { position?: { file?: string; line?: number; column?: number } })?.position;
+  if (position?.line) return `${message}\n    at ${position.file ?? path}:${position.line}:${position.column ?? 0}`;
   const stack = error instanceof Error ? error.stack ?? "" : "";
   const line = stack.split("\n").find((l) => l.includes(path));
   return line ? `${message}\n    ${line.trim()}` : message;

@@ -51,6 +51,9 @@ export class Supervisor {
   #config: Config;
   #watchdog: ReturnType<typeof setInterval> | null = null;
   #stopping = false;
+  /** True until every thread has reported ready once: a death before that is a start failure. */
+  #starting = true;
+  #startFailed: (error: Error) => void = () => {};
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -63,11 +66,16 @@ export class Supervisor {
 
   /** Start every thread; resolves once every worker listens. */
   async start(): Promise<void> {
-    for (const broker of this.#brokers) this.#spawn(broker, []);
-    // With port 0 the first worker picks the port; the others then share it (reusePort).
-    this.port = await this.#startWorker(this.#workers[0]);
-    this.#config = { ...this.#config, port: this.port };
-    await Promise.all(this.#workers.slice(1).map((slot) => this.#startWorker(slot)));
+    const failed = new Promise<never>((_, reject) => { this.#startFailed = reject; });
+    const started = (async () => {
+      for (const broker of this.#brokers) this.#spawn(broker, []);
+      // With port 0 the first worker picks the port; the others then share it (reusePort).
+      this.port = await this.#startWorker(this.#workers[0]);
+      this.#config = { ...this.#config, port: this.port };
+      await Promise.all(this.#workers.slice(1).map((slot) => this.#startWorker(slot)));
+    })();
+    await Promise.race([started, failed]);
+    this.#starting = false;
     this.#watchdog = setInterval(() => this.#checkHeartbeats(), 250);
   }
 
@@ -168,6 +176,13 @@ export class Supervisor {
     slot.thread?.terminate();
     slot.thread = null;
     this.#options.log.error(`${slot.role} ${slot.id} died: ${cause}`, { role: slot.role, thread: slot.id, cause, stack });
+    if (this.#starting) {
+      // A thread that cannot start once (a worker script that fails to load) will not start on retry.
+      this.terminate();
+      const error = new Error(`scx could not start: ${slot.role} ${slot.id} failed: ${cause}`);
+      error.name = "StartError";
+      return this.#startFailed(error);
+    }
     // Workers hold what they would send to a dead broker until its successor is attached.
     if (slot.role === "broker") for (const worker of this.#workers) this.#post(worker, { type: "detach", id: slot.id });
     const now = Date.now();
