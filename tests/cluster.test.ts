@@ -12,7 +12,7 @@ import { connected } from "./helpers/scClient.ts";
 import { MemoryEngine, MemoryHub } from "../src/cluster/memory.ts";
 import { RedisEngine } from "../src/cluster/redis.ts";
 import { HashRing } from "../src/cluster/hashRing.ts";
-import { createLogger } from "../src/threads/logger.ts";
+import { createLogger } from "../src/log/logger.ts";
 
 const quiet = createLogger({ level: "silent", role: "test", id: 0, sink: () => {} });
 const redises: RedisProcess[] = [];

@@ -4,19 +4,20 @@
  * configured), so every thread verifies the same tokens.
  *
  * @example
- * const engine = await createAuthEngine(config.auth, runtime, log);
+ * const engine = await createAuthEngine(config.auth, runtime.readTextFile, log);
  */
 import { importPKCS8, importSPKI, type KeyObject } from "jose";
 import type { AuthConfig } from "../config/schema.ts";
-import type { Runtime } from "../runtime/runtime.ts";
-import type { Logger } from "../threads/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import { JoseAuthEngine } from "./joseAuthEngine.ts";
 
 type Key = KeyObject | CryptoKey | Uint8Array;
 
-export async function createAuthEngine(auth: AuthConfig, runtime: Runtime, log: Logger): Promise<JoseAuthEngine | null> {
+export async function createAuthEngine(
+  auth: AuthConfig, readTextFile: (path: string) => Promise<string>, log: Logger,
+): Promise<JoseAuthEngine | null> {
   const symmetric = auth.algorithm.startsWith("HS");
-  const read = (file: string) => runtime.readTextFile(file).then((text) => text.trim());
+  const read = (file: string) => readTextFile(file).then((text) => text.trim());
   let signKey: Key;
   let verifyKey: Key;
   if (symmetric) {

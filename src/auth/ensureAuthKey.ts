@@ -6,7 +6,7 @@
  * const config = ensureAuthKey(loadedConfig, log);
  */
 import type { Config } from "../config/schema.ts";
-import type { Logger } from "../threads/logger.ts";
+import type { Logger } from "../log/logger.ts";
 
 export function ensureAuthKey(config: Config, log: Logger): Config {
   const { auth } = config;

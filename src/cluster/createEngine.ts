@@ -6,7 +6,7 @@
  * const engine = createEngine(config.cluster, log);
  */
 import type { Config } from "../config/schema.ts";
-import type { Logger } from "../threads/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import type { ClusterEngine } from "./ClusterEngine.ts";
 import { RedisEngine } from "./redis.ts";
 

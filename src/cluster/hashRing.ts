@@ -6,7 +6,7 @@
  * const ring = new HashRing(["redis://a:6379", "redis://b:6379"]);
  * ring.shardFor("chat"); // always the same URL for "chat"
  */
-import { channelHash } from "../threads/channelHash.ts";
+import { channelHash } from "../protocol/channelHash.ts";
 
 const pointsPerShard = 160;
 

@@ -15,7 +15,7 @@
 import { createClient, type RedisClientType } from "redis";
 import type { ClusterEngine, EngineState } from "./ClusterEngine.ts";
 import { HashRing } from "./hashRing.ts";
-import type { Logger } from "../threads/logger.ts";
+import type { Logger } from "../log/logger.ts";
 
 const idLength = 16;
 

@@ -10,7 +10,7 @@
  */
 import type { Hono } from "hono";
 import type { Config } from "../config/schema.ts";
-import type { Logger } from "../threads/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { type Procedure, type Receiver, SocketWorker, type WorkerEvents } from "../worker/SocketWorker.ts";
 import type { Middleware, MiddlewareStage } from "../worker/middleware.ts";

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { Reserved } from "./packets.ts";
 
-const channelData = z.object({ channel: z.string(), data: z.unknown().optional(), waitForAuth: z.boolean().optional() });
+// Only channel is required (PROTOCOL.md §4.1); waitForAuth is the client's business.
+const channelData = z.object({ channel: z.string(), data: z.unknown().optional() });
 
 export type Inbound =
   | { kind: "handshake"; cid: number | undefined; authToken: string | null }

@@ -101,4 +101,5 @@ export const bunRuntime: Runtime = {
   writeStdout: (text) => { process.stdout.write(text); },
   writeStderr: (text) => { process.stderr.write(text); },
   args: () => process.argv.slice(2),
+  cwd: () => process.cwd(),
 };

@@ -128,4 +128,5 @@ export const denoRuntime: Runtime = {
   writeStdout: (text) => { Deno.stdout.writeSync(new TextEncoder().encode(text)); },
   writeStderr: (text) => { Deno.stderr.writeSync(new TextEncoder().encode(text)); },
   args: () => [...Deno.args],
+  cwd: () => Deno.cwd(),
 };

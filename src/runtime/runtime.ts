@@ -72,4 +72,5 @@ export interface Runtime {
   writeStdout(text: string): void;
   writeStderr(text: string): void;
   args(): string[];
+  cwd(): string;
 }

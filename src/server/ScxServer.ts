@@ -11,7 +11,7 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
-import type { Logger, LogRecord } from "../threads/logger.ts";
+import type { Logger, LogRecord } from "../log/logger.ts";
 import { jsonCodec } from "../protocol/codec.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { localLinkPair } from "../threads/localLink.ts";
@@ -117,7 +117,7 @@ export class ScxServer {
     this.#started = true;
     const { runtime, log } = this.#options;
     if (this.#worker) {
-      const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime, log);
+      const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime.readTextFile, log);
       this.#worker.setAuthEngine(auth);
       ({ handle: this.#handle } = await startSocketWorker({
         worker: this.#worker, runtime, reusePort: false, script: this.config.worker,

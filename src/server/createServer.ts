@@ -12,7 +12,7 @@
 import { type Config, configSchema } from "../config/schema.ts";
 import type { z } from "zod";
 import { currentRuntime } from "../runtime/current.ts";
-import { createLogger, formatRecord, type LogRecord } from "../threads/logger.ts";
+import { createLogger, formatRecord, type LogRecord } from "../log/logger.ts";
 import { ensureAuthKey } from "../auth/ensureAuthKey.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
 import { ScxServer } from "./ScxServer.ts";

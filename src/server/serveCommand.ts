@@ -6,7 +6,7 @@
  * await serveCommand(runtime, "scx.yaml", process.cwd());
  */
 import type { Runtime } from "../runtime/runtime.ts";
-import { createLogger, formatRecord, type LogRecord } from "../threads/logger.ts";
+import { createLogger, formatRecord, type LogRecord } from "../log/logger.ts";
 import { ensureAuthKey } from "../auth/ensureAuthKey.ts";
 import { defaultWorkers, loadConfigFile } from "./loadConfigFile.ts";
 import { ScxServer } from "./ScxServer.ts";

@@ -7,7 +7,7 @@
  */
 import type { Runtime } from "../runtime/runtime.ts";
 import { createAuthEngine } from "../auth/createAuthEngine.ts";
-import { createLogger } from "../threads/logger.ts";
+import { createLogger } from "../log/logger.ts";
 import { loadConfigFile } from "./loadConfigFile.ts";
 
 export async function tokenCommand(runtime: Runtime, args: string[], cwd: string): Promise<number> {
@@ -33,7 +33,7 @@ export async function tokenCommand(runtime: Runtime, args: string[], cwd: string
   }
   const { config } = await loadConfigFile(runtime, file, cwd);
   const log = createLogger({ level: "error", role: "main", id: 0, sink: () => {} });
-  const engine = await createAuthEngine(config.auth, runtime, log);
+  const engine = await createAuthEngine(config.auth, runtime.readTextFile, log);
   if (!engine) {
     runtime.writeStderr("scx token needs a configured key: set auth.key or auth.keyFile (or SCX_AUTH__KEY)\n");
     return 2;

@@ -9,7 +9,7 @@
  * await supervisor.start();
  */
 import type { Config } from "../config/schema.ts";
-import type { Logger, LogRecord } from "./logger.ts";
+import type { Logger, LogRecord } from "../log/logger.ts";
 import { heartbeatTimeout, type SupervisorToThread, type ThreadToSupervisor } from "./control.ts";
 
 type Role = "worker" | "broker";

@@ -3,7 +3,7 @@
  * the worker ↔ broker data links.
  */
 import type { Config } from "../config/schema.ts";
-import type { LogRecord } from "./logger.ts";
+import type { LogRecord } from "../log/logger.ts";
 
 export type SupervisorToThread =
   | { type: "start"; role: "worker" | "broker"; id: number; config: Config; ports: MessagePort[]; authSecret?: string }

@@ -7,7 +7,7 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { ThreadToSupervisor } from "./control.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
 
 export function threadLogger(config: Config, role: string, id: number, post: (message: ThreadToSupervisor) => void): Logger {
   return createLogger({ level: config.logLevel, role, id, sink: (record) => post({ type: "log", record }) });

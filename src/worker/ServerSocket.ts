@@ -10,7 +10,7 @@ import type { WsConnection } from "../runtime/runtime.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
-import { hydrateError } from "../protocol/dehydrate.ts";
+import { dehydrateError, hydrateError } from "../protocol/dehydrate.ts";
 import { Reserved } from "../protocol/packets.ts";
 import type { SignOptions } from "../auth/AuthEngine.ts";
 
@@ -65,6 +65,32 @@ export class ServerSocket {
   send(packet: unknown): void {
     if (this.state === "closed") return;
     this.connection.send(typeof packet === "string" ? packet : this.worker.codec.encode(packet));
+  }
+
+  /**
+   * Answer an invoke. A reply that cannot be encoded (a cycle, a BigInt, nesting too deep)
+   * becomes an InvalidMessageError reply rather than an exception in the caller.
+   */
+  respond(rid: number, data: unknown): void {
+    let frame: string;
+    try {
+      frame = this.worker.codec.encode(data === undefined ? { rid } : { rid, data });
+    } catch (error) {
+      return this.respondError(rid, namedError(ErrorName.InvalidMessage, `The reply could not be encoded: ${(error as Error).message}`));
+    }
+    this.send(frame);
+  }
+
+  /** Answer an invoke with an error (dehydrated: name, message and own fields, never the stack). */
+  respondError(rid: number, error: unknown): void {
+    let frame: string;
+    try {
+      frame = this.worker.codec.encode({ rid, error: dehydrateError(error) });
+    } catch (encodeError) {
+      frame = this.worker.codec.encode({ rid, error: dehydrateError(namedError(ErrorName.InvalidMessage,
+        `The error reply could not be encoded: ${(encodeError as Error).message}`)) });
+    }
+    this.send(frame);
   }
 
   /** Send an event that expects no reply. */

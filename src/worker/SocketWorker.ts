@@ -9,12 +9,12 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Codec } from "../protocol/codec.ts";
-import type { Logger } from "../threads/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
 import type { ServeHandle, WsConnection } from "../runtime/runtime.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
-import { brokerIndex } from "../threads/channelHash.ts";
+import { brokerIndex } from "../protocol/channelHash.ts";
 import { publishFrame } from "../protocol/packets.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { type ConnectionData, ServerSocket } from "./ServerSocket.ts";

@@ -51,10 +51,10 @@ function invoke(worker: SocketWorker, socket: ServerSocket, packet: Extract<Inbo
     }
     // Procedures run concurrently: the socket's next packet does not wait for the reply.
     Promise.resolve().then(() => handler(action.data, socket)).then(
-      (data) => socket.send(data === undefined ? { rid: packet.cid } : { rid: packet.cid, data }),
+      (data) => socket.respond(packet.cid, data),
       (thrown) => {
         worker.log.warn("Procedure threw", { procedure: packet.event, socket: socket.id, error: String(thrown?.stack ?? thrown) });
-        socket.send({ rid: packet.cid, error: dehydrateError(thrown) });
+        socket.respondError(packet.cid, thrown);
       },
     );
   };
@@ -67,10 +67,13 @@ function transmit(worker: SocketWorker, socket: ServerSocket, packet: Extract<In
   const run = (error: Error | null) => {
     const handler = worker.receivers.get(packet.event);
     if (error || !handler) return;
-    try {
-      handler(action.data, socket);
-    } catch (thrown) {
+    const failed = (thrown: unknown) =>
       worker.log.warn("Receiver threw", { receiver: packet.event, socket: socket.id, error: String((thrown as Error)?.stack ?? thrown) });
+    try {
+      const result = handler(action.data, socket) as unknown;
+      if (result instanceof Promise) result.catch(failed);
+    } catch (thrown) {
+      failed(thrown);
     }
   };
   return blocked instanceof Promise ? blocked.then(run) : run(blocked);

@@ -32,8 +32,13 @@ export function rawSocket(url: string, options: { headers?: Record<string, strin
   const next = (timeoutMs = 3000) => {
     if (frames.length) return Promise.resolve(frames.shift()!);
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`No frame within ${timeoutMs} ms`)), timeoutMs);
-      waiters.push((text) => { clearTimeout(timer); resolve(text); });
+      const waiter = (text: string) => { clearTimeout(timer); resolve(text); };
+      const timer = setTimeout(() => {
+        // A timed-out waiter must not swallow the next frame.
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`No frame within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.push(waiter);
     });
   };
   return {

@@ -1,0 +1,394 @@
+/**
+ * The layers of ARCHITECTURE.md, enforced: every .ts file under src/ and the root entries
+ * (cli.ts, worker.ts, broker.ts, when present) is scanned for imports, which may only go
+ * to a lower layer or stay within the importer's own folder. Also: only src/runtime/
+ * names Bun or Deno, the browser client stays self-contained, and the import graph has
+ * no cycles. Type-only imports count like any other.
+ *
+ * 5  roots      cli.ts · worker.ts · broker.ts · src/server/ · src/index.ts
+ * 4  faces      src/http/
+ * 3  roles      src/worker/ · src/broker/          (never import each other)
+ * 2  services   src/auth/ · src/runtime/ · src/threads/ · src/cluster/
+ * 1  pure       src/protocol/ · src/config/ · src/log/
+ *    client     src/client/ → src/client/ and src/protocol/ only (not frames.ts), no packages
+ */
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const repo = resolve(import.meta.dir, "..");
+
+// ---------------------------------------------------------------------------------------
+// Scanning
+
+/**
+ * The source with comments, template-literal text and regular-expression literals blanked
+ * out (same length, newlines kept, so offsets still give line numbers). `withStrings`
+ * keeps quoted strings (import specifiers live there); `codeOnly` blanks them too.
+ */
+function stripSource(source: string): { withStrings: string; codeOnly: string } {
+  const withStrings: string[] = [];
+  const codeOnly: string[] = [];
+  const n = source.length;
+  /** One counter of open braces per template `${` we are inside. */
+  const templates: number[] = [];
+  let i = 0;
+  const keep = (ch: string) => { withStrings.push(ch); codeOnly.push(ch); };
+  const blank = (ch: string) => { const b = ch === "\n" ? "\n" : " "; withStrings.push(b); codeOnly.push(b); };
+
+  const templateText = () => {
+    // After "`" or the "}" closing a "${": text up to the closing "`" or the next "${".
+    while (i < n) {
+      const c = source[i];
+      if (c === "\\") { blank(c); if (i + 1 < n) blank(source[i + 1]); i += 2; continue; }
+      if (c === "`") { keep(c); i++; return; }
+      if (c === "$" && source[i + 1] === "{") { keep("$"); keep("{"); i += 2; templates.push(0); return; }
+      blank(c);
+      i++;
+    }
+  };
+
+  const regexAllowed = (): boolean => {
+    let j = withStrings.length - 1;
+    while (j >= 0 && /\s/.test(withStrings[j])) j--;
+    if (j < 0) return true;
+    const prev = withStrings[j];
+    if (/[\w$]/.test(prev)) {
+      let k = j;
+      while (k >= 0 && /[\w$]/.test(withStrings[k])) k--;
+      const word = withStrings.slice(k + 1, j + 1).join("");
+      return /^(return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/.test(word);
+    }
+    return !/[)\]"'`.]/.test(prev);
+  };
+
+  while (i < n) {
+    const c = source[i];
+    const d = source[i + 1];
+    if (c === "/" && d === "/") {
+      while (i < n && source[i] !== "\n") blank(source[i++]);
+      continue;
+    }
+    if (c === "/" && d === "*") {
+      const end = source.indexOf("*/", i + 2);
+      const stop = end < 0 ? n : end + 2;
+      while (i < stop) blank(source[i++]);
+      continue;
+    }
+    if (c === "'" || c === "\"") {
+      keep(c);
+      i++;
+      while (i < n && source[i] !== c && source[i] !== "\n") {
+        const step = source[i] === "\\" && i + 1 < n ? 2 : 1;
+        for (let k = 0; k < step; k++) {
+          withStrings.push(source[i + k]);
+          codeOnly.push(source[i + k] === "\n" ? "\n" : " ");
+        }
+        i += step;
+      }
+      if (i < n) keep(source[i++]);
+      continue;
+    }
+    if (c === "`") {
+      keep(c);
+      i++;
+      templateText();
+      continue;
+    }
+    if (templates.length > 0 && (c === "{" || c === "}")) {
+      if (c === "{") templates[templates.length - 1]++;
+      else if (templates[templates.length - 1] === 0) {
+        templates.pop();
+        keep(c);
+        i++;
+        templateText();
+        continue;
+      } else templates[templates.length - 1]--;
+    }
+    if (c === "/" && regexAllowed()) {
+      let inClass = false;
+      blank(c);
+      i++;
+      while (i < n && source[i] !== "\n") {
+        const ch = source[i];
+        if (ch === "\\") { blank(ch); if (i + 1 < n) blank(source[i + 1]); i += 2; continue; }
+        blank(ch);
+        i++;
+        if (ch === "[") inClass = true;
+        else if (ch === "]") inClass = false;
+        else if (ch === "/" && !inClass) break;
+      }
+      continue;
+    }
+    keep(c);
+    i++;
+  }
+  return { withStrings: withStrings.join(""), codeOnly: codeOnly.join("") };
+}
+
+interface Import { specifier: string; line: number; typeOnly: boolean }
+
+const importPatterns = [
+  // import x from "…", import type { X } from "…", export * from "…", export { a } from "…"
+  /(?<![\w$.])(?:import|export)\s+(?:type\s+)?[\w$*{}\s,]*?\bfrom\s*(["'])([^"'\n]+)\1/g,
+  // import "…" (side effects only)
+  /(?<![\w$.])import\s*(["'])([^"'\n]+)\1/g,
+  // import("…")
+  /(?<![\w$.])import\s*\(\s*(["'])([^"'\n]+)\1\s*[,)]/g,
+];
+
+/** Every import of a module's source: static, type-only, re-exports and literal dynamic ones. */
+function scanImports(source: string): Import[] {
+  const { withStrings, codeOnly } = stripSource(source);
+  const found = new Map<number, Import>();
+  for (const pattern of importPatterns) {
+    for (const match of withStrings.matchAll(pattern)) {
+      // The keyword itself must be code, not the inside of a string.
+      if (!/^(import|export)/.test(codeOnly.slice(match.index!, match.index! + 6))) continue;
+      const at = match.index! + match[0].lastIndexOf(match[2]);
+      const typeOnly = /^(import|export)\s+type\s/.test(match[0]);
+      found.set(at, { specifier: match[2], line: withStrings.slice(0, at).split("\n").length, typeOnly });
+    }
+  }
+  return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, found]) => found);
+}
+
+// ---------------------------------------------------------------------------------------
+// The layers
+
+interface Unit { folder: string; layer: number }
+
+const layerOfFolder: Record<string, number> = {
+  "src/http": 4,
+  "src/worker": 3, "src/broker": 3,
+  "src/auth": 2, "src/runtime": 2, "src/threads": 2, "src/cluster": 2,
+  "src/protocol": 1, "src/config": 1, "src/log": 1,
+  // The browser client sits beside the pure layer; its own test below says what it may import.
+  "src/client": 1,
+};
+const rootFiles = ["cli.ts", "worker.ts", "broker.ts"];
+
+/** The folder ("roots" for every root entry) and layer of a repo-relative path; null if none. */
+function unitOf(path: string): Unit | null {
+  if (rootFiles.includes(path) || path === "src/index.ts" || path.startsWith("src/server/")) return { folder: "roots", layer: 5 };
+  const folder = path.split("/").slice(0, 2).join("/");
+  return folder in layerOfFolder && path.split("/").length > 2 ? { folder, layer: layerOfFolder[folder] } : null;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+interface Edge { from: string; specifier: string; line: number; target: string | null; typeOnly: boolean }
+
+/** Resolve a specifier to a repo-relative path; null for a package or a node: builtin. */
+function resolveSpecifier(from: string, specifier: string): string | null {
+  if (!specifier.startsWith(".") && !specifier.startsWith("/")) return null;
+  const base = resolve(repo, dirname(from), specifier);
+  const candidates = [base, `${base}.ts`, join(base, "index.ts")];
+  const found = candidates.find((path) => existsSync(path) && statSync(path).isFile()) ?? base;
+  return relative(repo, found).split("\\").join("/");
+}
+
+const files = [...walk(join(repo, "src")), ...rootFiles.map((name) => join(repo, name)).filter(existsSync)]
+  .map((path) => relative(repo, path).split("\\").join("/"))
+  .sort();
+const sources = new Map(files.map((file) => [file, readFileSync(join(repo, file), "utf8")]));
+const edges: Edge[] = files.flatMap((file) =>
+  scanImports(sources.get(file)!).map(({ specifier, line, typeOnly }) =>
+    ({ from: file, specifier, line, typeOnly, target: resolveSpecifier(file, specifier) })));
+
+const where = (edge: Edge) => `${edge.from}:${edge.line} imports "${edge.specifier}"`;
+
+// ---------------------------------------------------------------------------------------
+
+describe("scanImports()", () => {
+  test("scanImports() finds static, type-only, re-export, side-effect and dynamic imports and skips comments and template text", () => {
+    const source = [
+      "import { a } from \"./a.ts\";",
+      "import type { B } from './b.ts';",
+      "import C, {",
+      "  type D,",
+      "  e as f,",
+      "} from \"./c.ts\";",
+      "import * as g from \"./g.ts\";",
+      "export * from \"./h.ts\";",
+      "export { i } from \"./i.ts\";",
+      "export type { J } from \"./j.ts\";",
+      "import \"./side.ts\";",
+      "const k = await import(\"./k.ts\");",
+      "// import { no } from \"./comment.ts\";",
+      "/* import(\"./block.ts\") */",
+      "const template = `import { no } from \"./template.ts\"; ${ok(\"x\")} import(\"./t2.ts\")`;",
+      "const pattern = /import \"x\"/g, s = \"import('./string.ts')\";",
+      "const ratio = a / b; import { l } from \"./l.ts\";",
+      "someone.import(\"./method.ts\");",
+    ].join("\n");
+    expect(scanImports(source)).toEqual([
+      { specifier: "./a.ts", line: 1, typeOnly: false },
+      { specifier: "./b.ts", line: 2, typeOnly: true },
+      { specifier: "./c.ts", line: 6, typeOnly: false },
+      { specifier: "./g.ts", line: 7, typeOnly: false },
+      { specifier: "./h.ts", line: 8, typeOnly: false },
+      { specifier: "./i.ts", line: 9, typeOnly: false },
+      { specifier: "./j.ts", line: 10, typeOnly: true },
+      { specifier: "./side.ts", line: 11, typeOnly: false },
+      { specifier: "./k.ts", line: 12, typeOnly: false },
+      { specifier: "./l.ts", line: 17, typeOnly: false },
+    ]);
+  });
+
+  test("stripSource() blanks comments, strings, template text and regexes in codeOnly", () => {
+    const source = "const a = Bun.x; // Bun.y\nconst b = \"Deno.z\" + `Bun.t ${Deno.u}` + /Bun\\./.source;";
+    const { codeOnly } = stripSource(source);
+    expect(codeOnly.length).toBe(source.length);
+    expect([...codeOnly.matchAll(/(?<![\w$])(?:Bun|Deno)\s*\??\./g)].map((match) => match[0])).toEqual(["Bun.", "Deno."]);
+  });
+});
+
+describe("layers", () => {
+  test("every scanned file belongs to a layer", () => {
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.filter((file) => unitOf(file) === null)).toEqual([]);
+  });
+
+  test("every relative import of code names a file in a layer", () => {
+    // Data files (a root reading package.json, say) belong to no layer.
+    const isCode = (path: string) => /\.[cm]?[jt]sx?$/.test(path);
+    const outside = edges.filter((edge) => edge.target !== null && isCode(edge.target) && unitOf(edge.target) === null).map(where);
+    expect(outside).toEqual([]);
+  });
+
+  const folders = [...new Set(files.map((file) => unitOf(file)?.folder).filter((folder): folder is string => !!folder))].sort();
+  for (const folder of folders) {
+    const label = folder === "roots" ? "roots (cli.ts, worker.ts, broker.ts, src/server/, src/index.ts)" : `${folder}/`;
+    test(`${label} imports only lower layers or its own folder`, () => {
+      const wrong: string[] = [];
+      for (const edge of edges) {
+        const from = unitOf(edge.from);
+        const to = edge.target === null ? null : unitOf(edge.target);
+        if (from?.folder !== folder || to === null) continue;
+        if (to.folder === from.folder || to.layer < from.layer) continue;
+        wrong.push(`${where(edge)}: ${to.folder} is layer ${to.layer}, ${from.folder} is layer ${from.layer}`);
+      }
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  for (const [from, to] of [["src/worker", "src/broker"], ["src/broker", "src/worker"]]) {
+    test(`${from} never imports ${to}`, () => {
+      const wrong = edges.filter((edge) => edge.from.startsWith(`${from}/`) && edge.target?.startsWith(`${to}/`)).map(where);
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  test("src/client imports only src/client and src/protocol (not frames.ts), no packages and no node: modules", () => {
+    const wrong = edges.filter((edge) => {
+      if (!edge.from.startsWith("src/client/")) return false;
+      if (edge.target === null) return true;
+      if (edge.target === "src/protocol/frames.ts") return true;
+      return !edge.target.startsWith("src/client/") && !edge.target.startsWith("src/protocol/");
+    }).map(where);
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("runtime fence", () => {
+  test("only src/runtime/ names Bun. or Deno. in code", () => {
+    const wrong: string[] = [];
+    for (const file of files) {
+      if (file.startsWith("src/runtime/")) continue;
+      const { codeOnly } = stripSource(sources.get(file)!);
+      for (const match of codeOnly.matchAll(/(?<![\w$])(Bun|Deno)\s*\??\./g)) {
+        const line = codeOnly.slice(0, match.index).split("\n").length;
+        wrong.push(`${file}:${line} uses ${match[1]}: ${sources.get(file)!.split("\n")[line - 1].trim()}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("import graph", () => {
+  test("the import graph has no cycles at run time", () => {
+    // Type-only imports vanish at run time, and two classes that name each other's types
+    // (a socket and its worker) are a common, harmless shape; value cycles are not.
+    const graph = new Map<string, Edge[]>(files.map((file) => [file, []]));
+    for (const edge of edges) {
+      if (edge.target !== null && !edge.typeOnly && graph.has(edge.target)) graph.get(edge.from)!.push(edge);
+    }
+    const cycles = findCycles(graph).map((cycle) => cycle.map((edge) => `${where(edge)}`).join(" → "));
+    expect(cycles).toEqual([]);
+  });
+});
+
+/** One cycle (as the edges that close it) per strongly connected component with a cycle. */
+function findCycles(graph: Map<string, Edge[]>): Edge[][] {
+  // Tarjan's strongly connected components.
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    onStack.add(node);
+    for (const edge of graph.get(node)!) {
+      const next = edge.target!;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      components.push(component);
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+
+  const cycles: Edge[][] = [];
+  for (const component of components) {
+    const members = new Set(component);
+    const start = component.sort()[0];
+    const self = graph.get(start)!.find((edge) => edge.target === start);
+    if (self) {
+      cycles.push([self]);
+      continue;
+    }
+    if (component.length < 2) continue;
+    // Shortest way from start back to start inside the component.
+    const via = new Map<string, Edge>();
+    const queue = [start];
+    while (queue.length > 0) {
+      const node = queue.shift()!;
+      for (const edge of graph.get(node)!) {
+        if (!members.has(edge.target!)) continue;
+        if (edge.target === start) {
+          const path = [edge];
+          for (let at = node; at !== start; at = via.get(at)!.from) path.unshift(via.get(at)!);
+          cycles.push(path);
+          queue.length = 0;
+          break;
+        }
+        if (!via.has(edge.target!)) {
+          via.set(edge.target!, edge);
+          queue.push(edge.target!);
+        }
+      }
+    }
+  }
+  return cycles;
+}
