@@ -15,7 +15,7 @@ import { healthcheckCommand } from "./src/server/healthcheckCommand.ts";
 import packageJson from "./package.json" with { type: "json" };
 
 const runtime = currentRuntime();
-const cwd = typeof process !== "undefined" ? process.cwd() : (globalThis as any).Deno.cwd();
+const cwd = runtime.cwd();
 const commit = (globalThis as { SCX_COMMIT?: string }).SCX_COMMIT ?? "dev";
 
 const help = `scx ${packageJson.version}: a realtime server that speaks the SocketCluster protocol

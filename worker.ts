@@ -46,7 +46,7 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
   const log = threadLogger(config, "worker", message.id, post);
   setInterval(() => post({ type: "beat" }), heartbeatInterval);
   try {
-    const auth = await createAuthEngine(config.auth, runtime, log);
+    const auth = await createAuthEngine(config.auth, runtime.readTextFile, log);
     worker = new SocketWorker({
       config, codec: jsonCodec, log, id: message.id, auth,
       brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port)),
