@@ -102,4 +102,6 @@ export const bunRuntime: Runtime = {
   writeStderr: (text) => { process.stderr.write(text); },
   args: () => process.argv.slice(2),
   cwd: () => process.cwd(),
+  // A compiled binary finds its bundled entries by the path they were given at build time.
+  threadEntry: (name) => Bun.isStandaloneExecutable ? `./${name}.ts` : new URL(`../../${name}.ts`, import.meta.url).href,
 };

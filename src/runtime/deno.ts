@@ -129,4 +129,5 @@ export const denoRuntime: Runtime = {
   writeStderr: (text) => { Deno.stderr.writeSync(new TextEncoder().encode(text)); },
   args: () => [...Deno.args],
   cwd: () => Deno.cwd(),
+  threadEntry: (name) => new URL(`../../${name}.ts`, import.meta.url).href,
 };

@@ -72,5 +72,7 @@ export interface Runtime {
   writeStdout(text: string): void;
   writeStderr(text: string): void;
   args(): string[];
+  /** The specifier to start a thread entry (`worker.ts`, `broker.ts`) from, here or in a compiled binary. */
+  threadEntry(name: "worker" | "broker"): string;
   cwd(): string;
 }

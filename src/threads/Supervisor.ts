@@ -31,8 +31,9 @@ export interface SupervisorOptions {
   config: Config;
   workers: number;
   brokers: number;
-  workerUrl: URL;
-  brokerUrl: URL;
+  /** Thread entry specifiers (see Runtime.threadEntry). */
+  workerUrl: string;
+  brokerUrl: string;
   log: Logger;
   /** Where thread log records go (the one log stream). */
   writeRecord: (record: LogRecord) => void;
@@ -130,7 +131,7 @@ export class Supervisor {
 
   #spawn(slot: Slot, ports: MessagePort[]): void {
     const url = slot.role === "worker" ? this.#options.workerUrl : this.#options.brokerUrl;
-    const thread = new Worker(url.href, { type: "module" });
+    const thread = new Worker(url, { type: "module" });
     const generation = ++slot.generation;
     slot.thread = thread;
     slot.lastBeat = Date.now();
