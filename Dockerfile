@@ -9,9 +9,10 @@ COPY package.json package-lock.json ./
 RUN bun install --production --ignore-scripts
 COPY cli.ts worker.ts broker.ts ./
 COPY src ./src
+COPY scripts ./scripts
+# The same build as `npm run build`: CLI, worker and broker entries, the client as an asset.
 ARG SCX_COMMIT=unknown
-RUN bun build --compile --minify --define SCX_COMMIT="\"${SCX_COMMIT}\"" \
-      cli.ts worker.ts broker.ts src/client/index.ts --outfile /out/scx
+RUN SCX_COMMIT=${SCX_COMMIT} bun scripts/build.ts && mkdir -p /out && cp dist/scx /out/scx
 
 FROM debian:bookworm-slim
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin scx \

@@ -7,7 +7,8 @@ import { $ } from "bun";
 
 const all = process.argv.includes("--all");
 const root = new URL("..", import.meta.url).pathname;
-const commit = (await $`git -C ${root} rev-parse --short HEAD`.nothrow().text()).trim() || "unknown";
+const commit = process.env.SCX_COMMIT ??
+  ((await $`git -C ${root} rev-parse --short HEAD`.nothrow().quiet().text()).trim() || "unknown");
 const targets = all
   ? ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-x64", "bun-darwin-arm64", "bun-windows-x64"]
   : [null];
