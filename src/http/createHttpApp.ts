@@ -3,17 +3,14 @@
  * WebSocket upgrades never reach hono (see handleUpgrade.ts).
  *
  * @example
- * const app = createHttpApp({ worker, runtime, clientModule });
+ * const app = createHttpApp({ worker, clientModule });
  * runtime.serve({ ..., fetch: (req) => app.fetch(req) });
  */
 import { Hono } from "hono";
-import type { Runtime } from "../runtime/runtime.ts";
 import type { SocketWorker } from "../worker/SocketWorker.ts";
-import { serveStatic } from "./serveStatic.ts";
 
 export interface HttpAppOptions {
   worker: SocketWorker;
-  runtime: Runtime;
   /** Produces the browser client module served at /scx-client.js. */
   clientModule: () => Promise<string>;
   /** Whether the worker's links and engine are ready (for /readyz). */
@@ -21,7 +18,7 @@ export interface HttpAppOptions {
 }
 
 export function createHttpApp(options: HttpAppOptions): Hono {
-  const { worker, runtime } = options;
+  const { worker } = options;
   const { config } = worker;
   const app = new Hono();
   let clientModule: Promise<string> | null = null;
@@ -34,6 +31,5 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     return c.body(await clientModule, 200, { "content-type": "text/javascript; charset=utf-8" });
   });
   app.get(config.path, (c) => c.text("Upgrade Required", 426));
-  if (config.static) app.get("*", serveStatic(runtime, config.static));
   return app;
 }

@@ -12,6 +12,7 @@ import { createHttpApp } from "./createHttpApp.ts";
 import { createWorkerApi, type WorkerApi } from "./workerApi.ts";
 import { loadWorkerScript } from "./loadWorkerScript.ts";
 import { serveWorker } from "./serveWorker.ts";
+import { serveStatic } from "./serveStatic.ts";
 
 export interface StartSocketWorkerOptions {
   worker: SocketWorker;
@@ -24,9 +25,11 @@ export interface StartSocketWorkerOptions {
 export async function startSocketWorker(options: StartSocketWorkerOptions): Promise<{ handle: ServeHandle; api: WorkerApi }> {
   const { worker, runtime } = options;
   const clientEntry = new URL("../client/index.ts", import.meta.url).pathname;
-  const app = createHttpApp({ worker, runtime, ready: () => worker.ready(), clientModule: () => runtime.bundleBrowserModule(clientEntry) });
+  const app = createHttpApp({ worker, ready: () => worker.ready(), clientModule: () => runtime.bundleBrowserModule(clientEntry) });
   const api = createWorkerApi(worker, app);
   if (options.script) await loadWorkerScript(options.script, api);
+  // Last, so the worker script's routes win over files of the same path.
+  if (worker.config.static) app.get("*", serveStatic(runtime, worker.config.static));
   const { tls } = worker.config;
   const pem = tls ? { cert: await runtime.readTextFile(tls.certFile), key: await runtime.readTextFile(tls.keyFile) } : undefined;
   const handle = await serveWorker({ worker, runtime, app, reusePort: options.reusePort, tls: pem });
