@@ -161,3 +161,45 @@ describe("scx hosts sharing channels through Redis", () => {
     }
   }
 });
+
+describe("two scx processes sharing one Redis", () => {
+  test("a client on one process receives, in order, what a client and exchange.publish on the other publish", async () => {
+    const { startCli } = await import("./helpers/startCli.ts");
+    const { mkdtempSync, writeFileSync, cpSync } = await import("node:fs");
+    const dir = mkdtempSync(`${(await import("node:os")).tmpdir()}/scx-hosts-`);
+    cpSync(new URL("./fixtures/worker.ts", import.meta.url).pathname, `${dir}/worker.ts`);
+    writeFileSync(`${dir}/scx.yaml`, `host: 127.0.0.1\nport: 0\nworkers: 1\nworker: worker.ts\nlogFormat: json\n` +
+      `cluster:\n  engine: redis\n  urls: ["${redises[0].url}"]\n  prefix: "procs:"\n`);
+    const cli = new URL("../cli.ts", import.meta.url).pathname;
+    const [one, two] = await Promise.all([0, 1].map(() => startCli([process.execPath, cli, "serve", `${dir}/scx.yaml`])));
+    try {
+      const { client: reader } = await connected(one.port);
+      const { client: writer } = await connected(two.port);
+      await reader.subscribe("across").listener("subscribe").once();
+      // Until a host's engine is connected its publications reach local subscribers only.
+      for (const host of [one, two]) {
+        while ((await fetch(`http://127.0.0.1:${host.port}/readyz`)).status !== 200) await Bun.sleep(20);
+      }
+      const probe = createClient({ url: redises[0].url });
+      await probe.connect();
+      while ((await probe.pubSubNumSub("procs:across"))["procs:across"] !== 1) await Bun.sleep(20);
+      await probe.close();
+      const received: unknown[] = [];
+      const done = (async () => {
+        for await (const data of reader.channel("across")) {
+          received.push(data);
+          if (received.length === 51) return;
+        }
+      })();
+      for (let i = 0; i < 50; i++) writer.transmitPublish("across", i);
+      await writer.invoke("serverPublish", { channel: "across", data: "server" });
+      await done;
+      expect(received).toEqual([...Array.from({ length: 50 }, (_, i) => i), "server"]);
+      reader.disconnect();
+      writer.disconnect();
+    } finally {
+      one.kill();
+      two.kill();
+    }
+  });
+});

@@ -37,7 +37,7 @@ export class Broker {
     this.detachWorker(id);
     this.#workers.set(id, link);
     link.onMessage((message) => this.#handle(id, link, message));
-    if (this.#engine) link.post({ t: "engine", state: this.#engine.state() });
+    link.post({ t: "engine", state: this.engineState() });
   }
 
   /** Forget a worker and every subscription it held (it died or left). */

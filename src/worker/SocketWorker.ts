@@ -252,6 +252,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
 
   /** Whether every broker's cluster engine is up (for /readyz). */
   ready(): boolean {
+    // Every broker reports its engine's state when a worker attaches; until then, not ready.
+    if (this.#engineStates.size < this.#brokers.length) return false;
     for (const state of this.#engineStates.values()) if (state !== "ready") return false;
     return this.#serve !== null;
   }
