@@ -9,6 +9,7 @@
  * No sleeps: each fuzz round ends with an echo invoke per socket, whose reply is a barrier
  * (a socket's packets are handled strictly in order).
  */
+import { maxNesting, valueNestsDeeperThan } from "../src/protocol/nestingDepth.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startScx, type StartedScx } from "./helpers/startScx.ts";
 import { scClient } from "./helpers/scClient.ts";
@@ -289,7 +290,14 @@ class Checked {
   packet(): { packet: Record<string, unknown>; expect: Expectation } {
     const rng = this.rng;
     const cid = this.cid();
-    const make = (packet: Record<string, unknown>, what: string, check: Expectation["check"]) => ({ packet: { ...packet, cid }, expect: { cid, what, check } });
+    const make = (packet: Record<string, unknown>, what: string, check: Expectation["check"]) => {
+      const full = { ...packet, cid };
+      // The server refuses any packet nested deeper than maxNesting, whatever it is.
+      if (valueNestsDeeperThan(full, maxNesting + 1)) {
+        return { packet: full, expect: { cid, what: `${what}, nested too deep`, check: expectsError(ErrorName.InvalidMessage, /nests deeper than/) } };
+      }
+      return { packet: full, expect: { cid, what, check } };
+    };
     switch (rng.int(10)) {
       case 0:
       case 1:

@@ -148,3 +148,25 @@ describe("upgrade", () => {
     other.ws.close();
   });
 });
+
+describe("nesting", () => {
+  test("nestsDeeperThan() counts brackets outside strings only", async () => {
+    const { nestsDeeperThan, valueNestsDeeperThan } = await import("../src/protocol/nestingDepth.ts");
+    expect(nestsDeeperThan("[[[1]]]", 2)).toBe(true);
+    expect(nestsDeeperThan("[[[1]]]", 3)).toBe(false);
+    expect(nestsDeeperThan('["[[[[", "\\"[[[["]', 2)).toBe(false);
+    expect(valueNestsDeeperThan({ a: [[1]] }, 2)).toBe(true);
+    expect(valueNestsDeeperThan({ a: [[1]] }, 3)).toBe(false);
+  });
+
+  test("a packet nested deeper than 256 levels gets InvalidMessageError; its neighbours in the batch are handled", async () => {
+    const socket = await handshaken(scx.url);
+    const deep = "[".repeat(300) + "]".repeat(300);
+    socket.send(`[{"event":"#subscribe","data":{"channel":"n1"},"cid":2},{"event":"x","data":${deep},"cid":3},{"event":"#subscribe","data":{"channel":"n2"},"cid":4}]`);
+    expect(await socket.nextPacket()).toEqual({ rid: 2 });
+    const refused = await socket.nextPacket();
+    expect([refused.rid, refused.error.name]).toEqual([3, "InvalidMessageError"]);
+    expect(await socket.nextPacket()).toEqual({ rid: 4 });
+    socket.ws.close();
+  });
+});

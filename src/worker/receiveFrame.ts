@@ -11,6 +11,7 @@ import { classify, type Inbound } from "../protocol/frames.ts";
 import { dehydrateError } from "../protocol/dehydrate.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { isPong } from "../protocol/packets.ts";
+import { maxNesting, nestingCheckFrom, nestsDeeperThan, valueNestsDeeperThan } from "../protocol/nestingDepth.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
 import { handshake } from "./handshake.ts";
@@ -49,19 +50,25 @@ function failed(worker: SocketWorker, socket: ServerSocket, error: unknown): voi
 function handleFrame(worker: SocketWorker, socket: ServerSocket, text: string): Promise<void> | void {
   if (socket.state === "open" && isPong(text)) return checkExpiry(socket);
   const decoded = worker.codec.decode(text);
-  if (!Array.isArray(decoded)) return handleOne(worker, socket, decoded);
-  return handleBatch(worker, socket, decoded, 0);
+  // Shorter frames cannot nest past the limit, so the common small frame skips the scan;
+  // a frame that does gets each of its packets measured on its own.
+  const deep = socket.state === "open" && text.length > nestingCheckFrom && nestsDeeperThan(text, maxNesting);
+  if (!Array.isArray(decoded)) return handleOne(worker, socket, decoded, deep);
+  return handleBatch(worker, socket, decoded, 0, deep);
 }
 
-function handleBatch(worker: SocketWorker, socket: ServerSocket, packets: unknown[], from: number): Promise<void> | void {
+function handleBatch(
+  worker: SocketWorker, socket: ServerSocket, packets: unknown[], from: number, deep: boolean,
+): Promise<void> | void {
   for (let i = from; i < packets.length; i++) {
     if (socket.state === "closed") return;
-    const pending = handleOne(worker, socket, packets[i]);
-    if (pending) return pending.then(() => handleBatch(worker, socket, packets, i + 1));
+    const pending = handleOne(worker, socket, packets[i], deep);
+    if (pending) return pending.then(() => handleBatch(worker, socket, packets, i + 1, deep));
   }
 }
 
-function handleOne(worker: SocketWorker, socket: ServerSocket, value: unknown): Promise<void> | void {
+function handleOne(worker: SocketWorker, socket: ServerSocket, value: unknown, deep = false): Promise<void> | void {
+  if (deep && valueNestsDeeperThan(value, maxNesting + 1)) return refuseTooDeep(socket, value);
   const packet = classify(value);
   if (socket.state === "connecting") {
     if (packet.kind !== "handshake") return socket.disconnect(CloseCode.MessageBeforeHandshake);
@@ -76,6 +83,13 @@ function handleOne(worker: SocketWorker, socket: ServerSocket, value: unknown): 
   } catch (error) {
     refuse(worker, socket, packet, error);
   }
+}
+
+/** A packet nested too deep is not handled; an invoke among them gets an error. */
+function refuseTooDeep(socket: ServerSocket, packet: unknown): void {
+  const cid = (packet as { cid?: unknown } | null)?.cid;
+  if (typeof cid !== "number") return;
+  socket.respondError(cid, namedError(ErrorName.InvalidMessage, `The packet nests deeper than ${maxNesting} levels`));
 }
 
 function refuse(worker: SocketWorker, socket: ServerSocket, packet: Inbound, error: unknown): void {
