@@ -1,12 +1,17 @@
 /**
  * The scx client (`scx/client`) against a real scx server: pub/sub, RPC both ways,
  * reconnect with resubscription after a server restart, the offline queue, backoff
- * bounds, kickOut, hydrated errors; and the same client on Node 20 and on Deno.
+ * bounds, kickOut, hydrated errors, auth; against a scripted fake server for the wire
+ * details (pings of both versions, ping timeout, cids, batches, send order); and the same
+ * client on Node 20 and on Deno.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { type ClientSocket, create, reconnectDelay } from "../src/client/index.ts";
+import type { ServerWebSocket } from "bun";
+import { type AuthStorage, type ClientSocket, create, reconnectDelay } from "../src/client/index.ts";
+import { withDefaults } from "../src/client/options.ts";
+import { socketUrl } from "../src/client/socketUrl.ts";
 import { startScx, type StartedScx } from "./helpers/startScx.ts";
 import { namedError } from "../src/index.ts";
 
@@ -21,9 +26,11 @@ function register(server: StartedScx["server"]) {
   server.procedure("askBack", (data, socket) => socket.invoke("double", data));
   server.procedure("kickMe", (channel, socket) => socket.kickOut(channel, "out you go"));
   server.receiver("ping", (data, socket) => socket.transmit("pong", data));
+  server.receiver("dropMe", (reason, socket) => socket.disconnect(4100, reason));
+  server.procedure("mySubscriptions", (_data, socket) => socket.subscriptions());
 }
 
-async function connect(options = {}) {
+async function connect(options: Parameters<typeof create>[0] = {}) {
   const socket = create({ hostname: "127.0.0.1", port: scx.port, autoReconnectOptions: fast, ackTimeout: 2000, ...options });
   sockets.push(socket);
   await socket.listener("connect").once();
@@ -105,6 +112,238 @@ describe("ClientSocket", () => {
         expect(delay).toBeLessThanOrEqual(Math.min(2000 * 2 ** attempt, 10000));
       }
     }
+  });
+});
+
+describe("ClientSocket against scx", () => {
+  test("ClientSocket rejects invokes in flight with BadConnectionError before it emits disconnect", async () => {
+    const socket = await connect({ autoReconnect: false });
+    const order: string[] = [];
+    const inFlight = socket.invoke("never").catch((error) => { order.push(error.name); return error; });
+    const disconnected = socket.listener("disconnect").once().then((event) => { order.push("disconnect"); return event; });
+    socket.transmit("dropMe", "bye");
+    const error = await inFlight;
+    expect([error.type, error.code, error.reason]).toEqual(["disconnect", 4100, "bye"]);
+    expect(await disconnected).toEqual({ code: 4100, reason: "bye" });
+    expect(order).toEqual(["BadConnectionError", "disconnect"]);
+    expect(socket.state).toBe("closed");
+  });
+
+  test("ClientSocket.channel() keeps watchers across unsubscribe() and subscribe(); Channel.close() ends for await", async () => {
+    const socket = await connect();
+    const channel = socket.channel<number>("later");
+    expect(channel.state).toBe("unsubscribed");
+    const watched: number[] = [];
+    channel.watch((n) => watched.push(n));
+    expect(socket.subscribe("later")).toBe(channel);
+    await channel.listener("subscribe").once();
+    let next = channel.once();
+    await socket.invokePublish("later", 1);
+    await next;
+    channel.unsubscribe();
+    expect(channel.state).toBe("unsubscribed");
+    expect(await socket.invoke("mySubscriptions")).not.toContain("later");
+    socket.subscribe("later");
+    await channel.listener("subscribe").once();
+    expect(await socket.invoke("mySubscriptions")).toContain("later");
+    const looped = (async () => {
+      const seen: number[] = [];
+      for await (const n of channel) seen.push(n);
+      return seen;
+    })();
+    next = channel.once();
+    await socket.invokePublish("later", 2);
+    await next;
+    channel.close();
+    expect(await looped).toEqual([2]);
+    expect(watched).toEqual([1, 2]);
+    expect(channel.watchers()).toEqual([]);
+    expect(socket.isSubscribed("later", true)).toBe(false);
+    expect(await socket.invoke("mySubscriptions")).not.toContain("later");
+  });
+
+  test("ClientSocket.subscribe() emits subscribeFail with the server's error and drops the channel", async () => {
+    const limited = await startScx({ socketChannelLimit: 1 });
+    try {
+      const socket = await connect({ port: limited.port });
+      await socket.subscribe("one").listener("subscribe").once();
+      const failed = socket.listener("subscribeFail").once();
+      const two = socket.subscribe("two");
+      const { channel, error } = await failed;
+      expect([channel, error.name]).toEqual(["two", "BrokerError"]);
+      expect(two.state).toBe("unsubscribed");
+      expect(socket.subscriptions(true)).toEqual(["one"]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  test("ClientSocket stores the token from setAuthToken, sends waitForAuth subscriptions then, and re-authenticates on reconnect", async () => {
+    const secured = await startScx({ auth: { key: "client-test-key-0123456789abcdef" } });
+    secured.server.procedure("login", async (sub, socket) => {
+      await socket.setAuthToken({ sub });
+      return "ok";
+    });
+    try {
+      const stored = new Map<string, string>();
+      const authEngine: AuthStorage = {
+        saveToken: async (name, token) => stored.set(name, token),
+        loadToken: async (name) => stored.get(name) ?? null,
+        removeToken: async (name) => stored.delete(name),
+      };
+      const socket = await connect({ port: secured.port, authEngine, authTokenName: "test.token" });
+      const secret = socket.subscribe("secret", { waitForAuth: true });
+      const changes: string[] = [];
+      socket.on("authStateChange", ({ newAuthState }) => changes.push(newAuthState));
+      const authenticated = socket.listener("authenticate").once();
+      const subscribed = secret.listener("subscribe").once();
+      expect(secret.state).toBe("pending");
+      expect(await socket.invoke("login", "alice")).toBe("ok");
+      expect((await authenticated).authToken.sub).toBe("alice");
+      await subscribed;
+      expect([socket.authState, socket.authToken?.sub]).toEqual(["authenticated", "alice"]);
+      expect(stored.get("test.token")).toBe(socket.signedAuthToken!);
+      socket.reconnect();
+      expect((await socket.listener("connect").once()).isAuthenticated).toBe(true);
+      await socket.deauthenticate();
+      expect([socket.authState, socket.signedAuthToken, stored.has("test.token")]).toEqual(["unauthenticated", null, false]);
+      expect(changes).toEqual(["authenticated", "unauthenticated"]);
+    } finally {
+      await secured.stop();
+    }
+  });
+});
+
+describe("ClientSocket on the wire (a scripted fake server)", () => {
+  interface Fake { port: number; next(): Promise<any>; send(text: string): void; stop(): void }
+
+  /** Answers #handshake (announcing `pingTimeout`) and #subscribe, never pings, and hands every frame to next(). */
+  function fakeServer(pingTimeout = 10000): Fake {
+    const inbox: string[] = [];
+    const waiting: Array<(text: string) => void> = [];
+    let current: ServerWebSocket<unknown> | null = null;
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (request, server) => server.upgrade(request) ? undefined : new Response("Upgrade required", { status: 426 }),
+      websocket: {
+        open(ws) { current = ws; },
+        message(ws, message) {
+          const text = String(message);
+          const packet = text.startsWith("{") ? JSON.parse(text) : null;
+          if (packet?.event === "#handshake") ws.send(JSON.stringify({ rid: packet.cid, data: { id: "fake", pingTimeout, isAuthenticated: false } }));
+          if (packet?.event === "#subscribe") ws.send(JSON.stringify({ rid: packet.cid }));
+          const waiter = waiting.shift();
+          if (waiter) waiter(text);
+          else inbox.push(text);
+        },
+      },
+    });
+    const parse = (text: string) => text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text;
+    return {
+      port: server.port!,
+      next: () => inbox.length ? Promise.resolve(parse(inbox.shift()!)) : new Promise((resolve) => waiting.push((text) => resolve(parse(text)))),
+      send: (text) => current!.send(text),
+      stop: () => void server.stop(true),
+    };
+  }
+
+  function client(fake: Fake, options: Parameters<typeof create>[0] = {}) {
+    const socket = create({ hostname: "127.0.0.1", port: fake.port, autoReconnect: false, ...options });
+    sockets.push(socket);
+    return socket;
+  }
+
+  test("ClientSocket answers pings of either version: with '' under protocolVersion 2, with '#2' under 1", async () => {
+    for (const [protocolVersion, pong] of [[2, ""], [1, "#2"]] as const) {
+      const fake = fakeServer();
+      const socket = client(fake, { protocolVersion });
+      await socket.listener("connect").once();
+      expect((await fake.next()).event).toBe("#handshake");
+      fake.send("");
+      expect(await fake.next()).toBe(pong);
+      fake.send("#1");
+      expect(await fake.next()).toBe(pong);
+      socket.disconnect();
+      fake.stop();
+    }
+  });
+
+  test("ClientSocket closes with 4000 when no ping comes within pingTimeout, reconnects at once, and keeps counting cids", async () => {
+    const fake = fakeServer(300);
+    // A backoff delay would outlast the test: only the immediate retry after 4000 can pass.
+    const socket = client(fake, { autoReconnect: true, autoReconnectOptions: { initialDelay: 60000, randomness: 0 } });
+    await socket.listener("connect").once();
+    expect(await fake.next()).toEqual({ event: "#handshake", data: { authToken: null }, cid: 1 });
+    const sum = socket.invoke("sum", [1, 2]);
+    expect(await fake.next()).toEqual({ event: "sum", data: [1, 2], cid: 2 });
+    fake.send(JSON.stringify({ rid: 2, data: 3 }));
+    expect(await sum).toBe(3);
+    expect(await socket.listener("disconnect").once()).toEqual({ code: 4000, reason: "Server ping timed out" });
+    await socket.listener("connect").once();
+    expect(await fake.next()).toEqual({ event: "#handshake", data: { authToken: null }, cid: 3 });
+    socket.disconnect();
+    fake.stop();
+  });
+
+  test("ClientSocket sends pending #subscribe first, then what was queued while connecting, in order", async () => {
+    const fake = fakeServer();
+    const socket = client(fake, { autoConnect: false });
+    socket.subscribe("a");
+    socket.transmit("first", 1); // sending on a closed socket connects it
+    socket.invoke("second", 2).catch(() => {});
+    socket.transmitPublish("a", 3);
+    const packets = [];
+    for (let i = 0; i < 5; i++) packets.push(await fake.next());
+    expect(packets.map((p) => [p.event, p.cid])).toEqual([
+      ["#handshake", 1], ["#subscribe", 2], ["first", undefined], ["second", 3], ["#publish", undefined],
+    ]);
+    socket.disconnect();
+    fake.stop();
+  });
+
+  test("ClientSocket handles a batch frame's packets in order; #kickOut drops the channel and sends no #unsubscribe", async () => {
+    const fake = fakeServer();
+    const socket = client(fake);
+    const channel = socket.subscribe<number>("b");
+    await channel.listener("subscribe").once();
+    expect((await fake.next()).event).toBe("#handshake");
+    expect(await fake.next()).toEqual({ event: "#subscribe", data: { channel: "b" }, cid: 2 });
+    const seen: unknown[] = [];
+    channel.watch((n) => seen.push(n));
+    socket.onReceive("tx", (data) => seen.push(`tx ${data}`));
+    const kicked = socket.listener("kickOut").once();
+    const publish = (data: number) => ({ event: "#publish", data: { channel: "b", data } });
+    fake.send(JSON.stringify([publish(1), { event: "tx", data: 2 }, publish(3), { event: "#kickOut", data: { channel: "b", message: "bye" } }, publish(4)]));
+    expect(await kicked).toEqual({ channel: "b", message: "bye" });
+    expect(seen).toEqual([1, "tx 2", 3]);
+    expect(channel.state).toBe("unsubscribed");
+    socket.unsubscribe("b");
+    socket.transmit("after");
+    expect(await fake.next()).toEqual({ event: "after" });
+    socket.disconnect();
+    fake.stop();
+  });
+
+  test("ClientSocket.invoke() made while the server is unreachable still rejects with TimeoutError after ackTimeout", async () => {
+    const fake = fakeServer();
+    fake.stop(); // nothing listens on the port now
+    const socket = client(fake, { autoReconnect: true, autoReconnectOptions: { initialDelay: 60000, randomness: 0 } });
+    const aborted = socket.listener("connectAbort").once();
+    const error = await socket.invoke("anything", null, { ackTimeout: 100 }).catch((e) => e);
+    expect(error.name).toBe("TimeoutError");
+    expect((await aborted).code).toBe(1006);
+    socket.disconnect();
+  });
+});
+
+describe("client options", () => {
+  test("socketUrl() leaves out the scheme's default port, repeats array query keys and adds the timestamp", () => {
+    const url = (options: Parameters<typeof withDefaults>[0]) => socketUrl(withDefaults(options), 1234);
+    expect(url({ hostname: "example.com", secure: true, port: 443 })).toBe("wss://example.com/socketcluster/");
+    expect(url({ host: "127.0.0.1:8000", query: { a: [1, 2], b: "x y" } })).toBe("ws://127.0.0.1:8000/socketcluster/?a=1&a=2&b=x+y");
+    expect(url({ hostname: "::1", port: 80, path: "/ws", query: "?k=v", timestampRequests: true })).toBe("ws://[::1]/ws?k=v&t=1234");
+    expect(() => withDefaults({ host: "a:1", port: 2 })).toThrow(TypeError);
   });
 });
 

@@ -15,7 +15,10 @@ export interface EventStream<T> extends AsyncIterable<T> {
 
 export class Listeners {
   readonly #handlers = new Map<string, Set<Handler>>();
+  /** Ends the open `for await` loops, by event name. */
+  readonly #enders = new Map<string, Set<() => void>>();
 
+  /** Call `handler` on every `name` event; returns a function that stops it. */
   on(name: string, handler: Handler): () => void {
     let set = this.#handlers.get(name);
     if (!set) this.#handlers.set(name, set = new Set());
@@ -34,6 +37,7 @@ export class Listeners {
       try {
         handler(value);
       } catch (error) {
+        // One throwing handler must not starve the others, nor the socket's own state.
         queueMicrotask(() => { throw error; });
       }
     }
@@ -43,6 +47,17 @@ export class Listeners {
     return (this.#handlers.get(name)?.size ?? 0) > 0;
   }
 
+  /** Finish every `for await` loop over `name` (after what it buffered) and drop its handlers. */
+  close(name: string): void {
+    for (const end of [...this.#enders.get(name) ?? []]) end();
+    this.#handlers.delete(name);
+  }
+
+  /** Close every event name. */
+  closeAll(): void {
+    for (const name of new Set([...this.#handlers.keys(), ...this.#enders.keys()])) this.close(name);
+  }
+
   listener<T = any>(name: string): EventStream<T> {
     const once = () => new Promise<T>((resolve) => {
       const off = this.on(name, (value) => { off(); resolve(value); });
@@ -50,19 +65,31 @@ export class Listeners {
     const iterate = (): AsyncIterator<T> => {
       const buffered: T[] = [];
       let waiting: ((result: IteratorResult<T>) => void) | null = null;
+      let ended = false;
       const off = this.on(name, (value) => {
-        if (waiting) {
-          const resolve = waiting;
-          waiting = null;
-          resolve({ value, done: false });
-        } else buffered.push(value);
+        if (!waiting) return void buffered.push(value);
+        const resolve = waiting;
+        waiting = null;
+        resolve({ value, done: false });
       });
+      const enders = this.#enders.get(name) ?? new Set<() => void>();
+      this.#enders.set(name, enders);
+      const end = () => {
+        ended = true;
+        off();
+        enders.delete(end);
+        waiting?.({ value: undefined, done: true });
+        waiting = null;
+      };
+      enders.add(end);
       return {
-        next: () => buffered.length
-          ? Promise.resolve({ value: buffered.shift()!, done: false })
-          : new Promise((resolve) => { waiting = resolve; }),
+        next: () => {
+          if (buffered.length) return Promise.resolve({ value: buffered.shift()!, done: false });
+          if (ended) return Promise.resolve({ value: undefined, done: true });
+          return new Promise((resolve) => { waiting = resolve; });
+        },
         return: () => {
-          off();
+          end();
           return Promise.resolve({ value: undefined, done: true });
         },
       };

@@ -42,14 +42,3 @@ function usableLocalStorage(): Storage | null {
     return null;
   }
 }
-
-/** The payload of a JWT, unverified (the server verified it; the client only reads it). */
-export function decodeTokenPayload(token: string): Record<string, unknown> | null {
-  try {
-    const part = token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/");
-    const json = decodeURIComponent(Array.from(atob(part), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join(""));
-    return JSON.parse(json);
-  } catch {
-    return null;
-  }
-}

@@ -1,61 +1,75 @@
 /**
  * An event packet from the server: a publication, a kick-out, an auth token change, or
- * the app's own transmit or invoke.
+ * the app's own transmit (to `receiver`/`onReceive`) or invoke (to `procedure`/`onInvoke`).
+ * Only a numeric `cid` makes an invoke, as in socketcluster-client v18+.
  *
  * @example
- * handleServerEvent(socket, { event: "#publish", data: { channel: "chat", data: "hi" } });
+ * handleServerEvent(target, { event: "#publish", data: { channel: "chat", data: "hi" } }, reply);
  */
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
-import { Reserved } from "../protocol/packets.ts";
-import type { ClientSocket } from "./ClientSocket.ts";
+import { type EventPacket, Reserved } from "../protocol/packets.ts";
+import type { Subscriptions } from "./Subscriptions.ts";
 
-export function handleServerEvent(socket: ClientSocket, packet: { event: string; data?: any; cid?: number }): void {
-  const { event, data, cid } = packet;
+/** What handling a server event needs from the socket. */
+export interface ServerEventTarget {
+  readonly channels: Subscriptions;
+  emit(name: string, value?: unknown): void;
+  has(name: string): boolean;
+  /** Adopt and store a token from #setAuthToken. */
+  setAuthToken(signedAuthToken: string): void;
+  /** Forget and unstore the token, for #removeAuthToken. */
+  removeAuthToken(): void;
+}
+
+/** Answers the invoke with `rid` on the connection it came from. */
+export type Reply = (rid: number, data?: unknown, error?: unknown) => void;
+
+/** A server invoke waiting for this client's answer, as `procedure(event)` yields it. */
+export interface ServerRequest<T = any> {
+  data: T;
+  end(reply?: unknown): void;
+  error(error: unknown): void;
+}
+
+export function handleServerEvent(target: ServerEventTarget, packet: EventPacket, reply: Reply): void {
+  const { event, data } = packet as { event: string; data?: any };
+  const cid = typeof packet.cid === "number" ? packet.cid : undefined;
   switch (event) {
-    case Reserved.publish: {
-      socket.channels.get(data?.channel)?.deliver(data.data);
+    case Reserved.publish:
+      if (typeof data?.channel === "string") target.channels.deliver(data.channel, data.data);
       return;
-    }
-    case Reserved.kickOut: {
-      const channel = socket.channels.get(data?.channel);
-      if (!channel) return;
-      socket.channels.delete(channel.name);
-      channel.setState("unsubscribed", "kickOut", { channel: channel.name, message: data.message });
-      socket.emit("kickOut", { channel: channel.name, message: data.message });
+    case Reserved.kickOut:
+      if (typeof data?.channel === "string") target.channels.kickOut(data.channel, data.message);
       return;
-    }
-    case Reserved.setAuthToken: {
-      const token = data?.token;
-      if (typeof token !== "string") {
-        if (cid !== undefined) socket.reply(cid, undefined, namedError(ErrorName.InvalidMessage, "No token data provided by #setAuthToken event"));
+    case Reserved.setAuthToken:
+      if (typeof data?.token !== "string") {
+        if (cid !== undefined) reply(cid, undefined, namedError(ErrorName.InvalidMessage, "No token data provided by #setAuthToken event"));
         return;
       }
-      void socket.options.authEngine.saveToken(socket.options.authTokenName, token);
-      socket.setToken(token);
-      if (cid !== undefined) socket.reply(cid, undefined);
+      target.setAuthToken(data.token);
+      if (cid !== undefined) reply(cid);
       return;
-    }
-    case Reserved.removeAuthToken: {
-      void socket.options.authEngine.removeToken(socket.options.authTokenName);
-      socket.emit("removeAuthToken", { oldAuthToken: socket.signedAuthToken });
-      socket.clearToken();
-      if (cid !== undefined) socket.reply(cid, undefined);
+    case Reserved.removeAuthToken:
+      target.removeAuthToken();
+      if (cid !== undefined) reply(cid);
       return;
-    }
   }
-  if (cid === undefined) {
-    socket.emit(`transmit:${event}`, data);
-    return;
+  if (cid === undefined) return target.emit(`transmit:${event}`, data);
+  if (!target.has(`invoke:${event}`)) {
+    // socketcluster-client stays silent and lets the server time out; naming the problem is kinder.
+    return reply(cid, undefined, namedError(ErrorName.NoProcedure, `No procedure is registered for "${event}"`));
   }
-  if (!socket.has(`invoke:${event}`)) {
-    socket.reply(cid, undefined, namedError(ErrorName.NoProcedure, `No procedure is registered for "${event}"`));
-    return;
-  }
-  // One handler answers; it is called through the listener set so onInvoke stays one line.
   let answered = false;
-  socket.emit(`invoke:${event}`, {
+  const request: ServerRequest = {
     data,
-    end: (reply?: unknown) => { if (!answered) { answered = true; socket.reply(cid, reply); } },
-    error: (error: unknown) => { if (!answered) { answered = true; socket.reply(cid, undefined, error); } },
-  });
+    end: (value?: unknown) => {
+      if (!answered) reply(cid, value);
+      answered = true;
+    },
+    error: (error: unknown) => {
+      if (!answered) reply(cid, undefined, error);
+      answered = true;
+    },
+  };
+  target.emit(`invoke:${event}`, request);
 }
