@@ -88,6 +88,11 @@ describe("scx serve", () => {
     expect(codes).toEqual(Array(6).fill(1001));
     expect(await proc.proc.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(3000);
+    // One log: every thread's lines come out of the main process as JSON with role and id.
+    const records = proc.output().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    const loaded = records.filter((r) => r.msg === "Worker script loaded").map((r) => [r.role, r.id]).sort();
+    expect(loaded).toEqual([["worker", 0], ["worker", 1]]);
+    expect(records.every((r) => typeof r.time === "string" && typeof r.level === "string")).toBe(true);
   });
 
   test("SCX_PORT overrides the file's port", async () => {

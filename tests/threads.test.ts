@@ -129,3 +129,17 @@ describe("Supervisor with 2 workers and 2 brokers", () => {
     expect(disconnects).toBe(0);
   });
 });
+
+describe("Supervisor crash loops", () => {
+  test("a worker that keeps crashing makes the supervisor give up with a clear message", async () => {
+    let gaveUp: (message: string) => void = () => {};
+    const message = new Promise<string>((resolve) => { gaveUp = resolve; });
+    const looping = createServer(
+      { host: "127.0.0.1", port: 0, workers: 1, worker: new URL("./fixtures/crashing.ts", import.meta.url).pathname, logLevel: "silent" },
+      { onGiveUp: gaveUp, maxRestarts: 2, crashWindow: 60_000 },
+    );
+    await looping.start();
+    expect(await message).toMatch(/^worker 0 crashed 3 times within 60000 ms; giving up$/);
+    looping.supervisor!.terminate();
+  });
+});

@@ -36,6 +36,9 @@ export interface ScxServerOptions {
   auth?: AuthEngine | null;
   /** Called when a thread crash-loops (the CLI exits non-zero). */
   onGiveUp?: (message: string) => void;
+  /** Crashes of one thread within `crashWindow` ms before giving up (default 10 in 60 s). */
+  maxRestarts?: number;
+  crashWindow?: number;
 }
 
 export class ScxServer {
@@ -133,6 +136,8 @@ export class ScxServer {
       log,
       writeRecord: this.#options.writeRecord,
       onGiveUp: this.#options.onGiveUp ?? ((message) => log.error(message)),
+      maxRestarts: this.#options.maxRestarts,
+      crashWindow: this.#options.crashWindow,
     });
     await this.#supervisor.start();
   }

@@ -21,7 +21,10 @@ export type ConfigInput = z.input<typeof configSchema>;
 
 export interface CreateServerOptions {
   auth?: AuthEngine | null;
+  /** Called when a worker or broker thread crash-loops; by default it is logged. */
   onGiveUp?: (message: string) => void;
+  maxRestarts?: number;
+  crashWindow?: number;
 }
 
 export function createServer(input: ConfigInput | Config = {}, options: CreateServerOptions = {}): ScxServer {
