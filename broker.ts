@@ -25,9 +25,13 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   switch (message.type) {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
-      broker = new Broker(createEngine(message.config.cluster, log));
+      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory" });
       setInterval(() => post({ type: "beat" }), heartbeatInterval);
-      post({ type: "ready" });
+      // Workers may attach before the engine exists; useEngine() subscribes what they want.
+      createEngine(message.config.cluster, log).then((engine) => {
+        if (engine) broker!.useEngine(engine);
+        post({ type: "ready" });
+      }, (error) => post({ type: "fatal", cause: `cluster engine: ${(error as Error).message}`, stack: (error as Error).stack }));
       return;
     }
     case "attach":

@@ -19,17 +19,30 @@ export class Broker {
   readonly #workers = new Map<number, WorkerLink>();
   /** channel → ids of workers with local subscribers */
   readonly #channels = new Map<string, Set<number>>();
-  readonly #engine: ClusterEngine | null;
+  #engine: ClusterEngine | null = null;
 
-  constructor(engine: ClusterEngine | null = null) {
+  /** True while an engine is on its way (created asynchronously): not ready until it is. */
+  #awaitingEngine: boolean;
+
+  constructor(options: { engine?: ClusterEngine | null; awaitingEngine?: boolean } = {}) {
+    this.#awaitingEngine = options.awaitingEngine ?? false;
+    if (options.engine) this.useEngine(options.engine);
+  }
+
+  /** Carry publications between hosts through this engine from now on. */
+  useEngine(engine: ClusterEngine): void {
     this.#engine = engine;
-    engine?.onPublication((channel, frame) => this.deliver(channel, frame));
-    engine?.onStateChange?.((state) => {
+    this.#awaitingEngine = false;
+    engine.onPublication((channel, frame) => this.deliver(channel, frame));
+    engine.onStateChange?.((state) => {
       for (const link of this.#workers.values()) link.post({ t: "engine", state });
     });
+    for (const channel of this.#channels.keys()) engine.subscribe(channel);
+    for (const link of this.#workers.values()) link.post({ t: "engine", state: engine.state() });
   }
 
   engineState(): EngineState {
+    if (this.#awaitingEngine) return "connecting";
     return this.#engine?.state() ?? "ready";
   }
 

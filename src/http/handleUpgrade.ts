@@ -34,5 +34,5 @@ export async function handleUpgrade(
       return new Response(blocked.message, { status: status && status >= 400 && status < 600 ? status : 401 });
     }
   }
-  return context.upgrade(request, { socket: null, request });
+  return context.upgrade(request, { socket: null, request: { url: request.url, headers: request.headers } });
 }

@@ -19,23 +19,24 @@ type BunWs = {
   remoteAddress: string;
 };
 
+/** One object per connection with its methods on the prototype: closures would cost ~1 KB each. */
+class BunConnection implements WsConnection<unknown> {
+  constructor(private readonly ws: BunWs) {}
+  get data() { return this.ws.data.user; }
+  send(text: string): number {
+    const result = this.ws.send(text);
+    // Bun returns -1 when the frame was queued under backpressure, 0 when dropped.
+    return result > 0 ? 0 : this.ws.getBufferedAmount();
+  }
+  close(code?: number, reason?: string) { this.ws.close(code, reason); }
+  subscribe(topic: string) { this.ws.subscribe(topic); }
+  unsubscribe(topic: string) { this.ws.unsubscribe(topic); }
+  bufferedAmount() { return this.ws.getBufferedAmount(); }
+  get remoteAddress() { return this.ws.remoteAddress; }
+}
+
 function wrap(ws: BunWs): WsConnection<unknown> {
-  if (ws.data.conn) return ws.data.conn;
-  const conn: WsConnection<unknown> = {
-    get data() { return ws.data.user; },
-    send(text) {
-      const result = ws.send(text);
-      // Bun returns -1 when the frame was queued under backpressure, 0 when dropped.
-      return result > 0 ? 0 : ws.getBufferedAmount();
-    },
-    close(code, reason) { ws.close(code, reason); },
-    subscribe(topic) { ws.subscribe(topic); },
-    unsubscribe(topic) { ws.unsubscribe(topic); },
-    bufferedAmount() { return ws.getBufferedAmount(); },
-    get remoteAddress() { return ws.remoteAddress; },
-  };
-  ws.data.conn = conn;
-  return conn;
+  return ws.data.conn ??= new BunConnection(ws);
 }
 
 export const bunRuntime: Runtime = {

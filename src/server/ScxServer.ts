@@ -58,7 +58,7 @@ export class ScxServer {
     const links = [];
     for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
-      const broker = new Broker(createEngine(this.config.cluster, options.log));
+      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory" });
       broker.attachWorker(0, brokerSide);
       this.brokers.push(broker);
       links.push(workerSide);
@@ -120,6 +120,10 @@ export class ScxServer {
     this.#started = true;
     const { runtime, log } = this.#options;
     if (this.#worker) {
+      for (const broker of this.brokers) {
+        const engine = await createEngine(this.config.cluster, log);
+        if (engine) broker.useEngine(engine);
+      }
       const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime.readTextFile, log);
       this.#worker.setAuthEngine(auth);
       ({ handle: this.#handle } = await startSocketWorker({

@@ -18,8 +18,14 @@ export type SocketState = "connecting" | "open" | "closed";
 
 interface PendingInvoke { event: string; resolve(data: unknown): void; reject(error: unknown): void; timer: ReturnType<typeof setTimeout> }
 
+/**
+ * What a socket keeps of its upgrade request: the URL (with the client's query) and the
+ * headers. Not the Request itself, which costs about a kilobyte per idle connection.
+ */
+export interface SocketRequest { url: string; headers: Headers }
+
 /** What the runtime keeps for each connection. */
-export interface ConnectionData { socket: ServerSocket | null; request: Request }
+export interface ConnectionData { socket: ServerSocket | null; request: SocketRequest }
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(15));
@@ -40,12 +46,17 @@ export class ServerSocket {
   readonly inbound: string[] = [];
   busy = false;
   #cid = 0;
-  readonly #pending = new Map<number, PendingInvoke>();
+  /** Server invokes awaiting the client's reply; created on first use (most sockets never need it). */
+  #pendingMap: Map<number, PendingInvoke> | null = null;
+
+  get #pending(): Map<number, PendingInvoke> {
+    return this.#pendingMap ??= new Map();
+  }
 
   constructor(
     readonly worker: SocketWorker,
     readonly connection: WsConnection<ConnectionData>,
-    readonly request: Request,
+    readonly request: SocketRequest,
   ) {}
 
   get remoteAddress(): string {
@@ -174,11 +185,11 @@ export class ServerSocket {
   cleanup(code: number, reason: string): void {
     this.state = "closed";
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
-    for (const [cid, pending] of this.#pending) {
+    for (const [cid, pending] of this.#pendingMap ?? []) {
       clearTimeout(pending.timer);
       pending.reject(namedError(ErrorName.BadConnection, `Socket invoke ${pending.event} event was aborted`,
         { type: "disconnect", code, reason }));
-      this.#pending.delete(cid);
+      this.#pendingMap!.delete(cid);
     }
     for (const channel of [...this.channels]) this.worker.unsubscribeSocket(this, channel);
     this.inbound.length = 0;

@@ -11,12 +11,12 @@
  *   }
  * });
  */
-import type { ServerSocket } from "./ServerSocket.ts";
+import type { ServerSocket, SocketRequest } from "./ServerSocket.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 
 export interface HandshakeWSAction { type: "handshakeWS"; request: Request }
 export interface HandshakeAction {
-  type: "handshake"; socket: ServerSocket; request: Request;
+  type: "handshake"; socket: ServerSocket; request: SocketRequest;
   data: { signedAuthToken: string | null; authToken: Record<string, unknown> | null; authTokenError: Error | null };
 }
 export interface TransmitAction { type: "transmit"; socket: ServerSocket; receiver: string; data: unknown }

@@ -1,0 +1,181 @@
+/**
+ * The load generator, in its own process: `bun bench/loadgen.ts <scenario> '<json args>'`.
+ * Speaks the SocketCluster protocol over raw WebSockets and prints one JSON result line.
+ */
+const [scenario, rawArgs] = process.argv.slice(2);
+const args = JSON.parse(rawArgs ?? "{}");
+const url = (port: number) => `ws://127.0.0.1:${port}/socketcluster/`;
+
+interface Conn { ws: WebSocket; invoke(event: string, data?: unknown): Promise<any>; send(packet: unknown): void }
+
+function open(port: number, onPublish?: (data: any) => void): Promise<Conn> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url(port));
+    let cid = 0;
+    const pending = new Map<number, (reply: any) => void>();
+    const conn: Conn = {
+      ws,
+      send: (packet) => ws.send(JSON.stringify(packet)),
+      invoke: (event, data) => new Promise((done) => {
+        const id = ++cid;
+        pending.set(id, done);
+        ws.send(JSON.stringify({ event, data, cid: id }));
+      }),
+    };
+    ws.onmessage = (event) => {
+      const text = event.data as string;
+      if (text === "") return ws.send("");
+      if (onPublish && text.startsWith('{"event":"#publish"')) return onPublish(JSON.parse(text).data.data);
+      const packet = JSON.parse(text);
+      if (typeof packet.rid === "number") {
+        pending.get(packet.rid)?.(packet);
+        pending.delete(packet.rid);
+      }
+    };
+    ws.onerror = () => reject(new Error("connect failed"));
+    ws.onopen = async () => {
+      await conn.invoke("#handshake", { authToken: null });
+      resolve(conn);
+    };
+  });
+}
+
+async function openMany(count: number, make: (i: number) => Promise<Conn>, batch = 250): Promise<Conn[]> {
+  const conns: Conn[] = [];
+  for (let i = 0; i < count; i += batch) {
+    conns.push(...await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => make(i + j))));
+  }
+  return conns;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+async function fanout() {
+  const { port, subscribers, messages, burst } = args;
+  let received = 0;
+  let target = 0;
+  let wake: () => void = () => {};
+  const subs = await openMany(subscribers, async () => {
+    const conn = await open(port, () => { if (++received >= target) wake(); });
+    await conn.invoke("#subscribe", { channel: "fan" });
+    return conn;
+  });
+  const publisher = await open(port);
+  const started = performance.now();
+  for (let sent = 0; sent < messages; sent += burst) {
+    target = subscribers * Math.min(sent + burst, messages);
+    const done = new Promise<void>((resolve) => { wake = resolve; });
+    for (let i = sent; i < Math.min(sent + burst, messages); i++) publisher.send({ event: "#publish", data: { channel: "fan", data: i } });
+    if (received < target) await done;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  for (const conn of [...subs, publisher]) conn.ws.close();
+  return { deliveries: received, seconds, perSecond: received / seconds };
+}
+
+async function latency() {
+  const { port, subscribers, messages } = args;
+  const samples: Record<string, number[]> = { same: [], cross: [] };
+  let pendingCount = 0;
+  let wake: () => void = () => {};
+  const publisher = await open(port);
+  const publisherWorker = (await publisher.invoke("whoami")).data;
+  await openMany(subscribers, async () => {
+    let worker = -1;
+    const conn = await open(port, (sentAt: number) => {
+      samples[worker === publisherWorker ? "same" : "cross"].push(performance.now() - sentAt);
+      if (--pendingCount === 0) wake();
+    });
+    worker = (await conn.invoke("whoami")).data;
+    await conn.invoke("#subscribe", { channel: "lat" });
+    return conn;
+  });
+  for (let i = 0; i < messages; i++) {
+    pendingCount = subscribers;
+    const done = new Promise<void>((resolve) => { wake = resolve; });
+    publisher.send({ event: "#publish", data: { channel: "lat", data: performance.now() } });
+    await done;
+  }
+  const summary = (list: number[]) => {
+    const sorted = list.sort((a, b) => a - b);
+    return sorted.length ? { n: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) } : null;
+  };
+  return { same: summary(samples.same), cross: summary(samples.cross) };
+}
+
+async function rpc() {
+  const { port, clients, calls } = args;
+  const conns = await openMany(clients, () => open(port));
+  const times: number[] = [];
+  const started = performance.now();
+  await Promise.all(conns.map(async (conn) => {
+    for (let i = 0; i < calls; i++) {
+      const t = performance.now();
+      await conn.invoke("echo", i);
+      times.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  for (const conn of conns) conn.ws.close();
+  return { calls: times.length, perSecond: times.length / seconds, p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+}
+
+async function crossHost() {
+  const { subscriberPort, publisherPort, subscribers, messages, burst } = args;
+  let received = 0;
+  let target = 0;
+  let wake: () => void = () => {};
+  const latencies: number[] = [];
+  await openMany(subscribers, async () => {
+    const conn = await open(subscriberPort, (sentAt: number) => {
+      latencies.push(performance.now() - sentAt);
+      if (++received >= target) wake();
+    });
+    await conn.invoke("#subscribe", { channel: "hosts" });
+    return conn;
+  });
+  const publisher = await open(publisherPort);
+  // Let the subscribing host's broker finish its Redis SUBSCRIBE.
+  for (;;) {
+    target = subscribers;
+    const done = new Promise<void>((resolve) => { wake = resolve; });
+    publisher.send({ event: "#publish", data: { channel: "hosts", data: performance.now() } });
+    const ok = await Promise.race([done.then(() => true), Bun.sleep(200).then(() => false)]);
+    if (ok) break;
+  }
+  received = 0;
+  latencies.length = 0;
+  const started = performance.now();
+  for (let sent = 0; sent < messages; sent += burst) {
+    target = subscribers * Math.min(sent + burst, messages);
+    const done = new Promise<void>((resolve) => { wake = resolve; });
+    for (let i = sent; i < Math.min(sent + burst, messages); i++) {
+      publisher.send({ event: "#publish", data: { channel: "hosts", data: performance.now() } });
+    }
+    if (received < target) await done;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { deliveries: received, perSecond: received / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+async function idle() {
+  const { port, count } = args;
+  const conns = await openMany(count, async (i) => {
+    const conn = await open(port);
+    await conn.invoke("#subscribe", { channel: `idle-${i % 100}` });
+    return conn;
+  }, 500);
+  console.log(JSON.stringify({ ready: conns.length }));
+  await new Promise((resolve) => process.stdin.once("data", resolve));
+  for (const conn of conns) conn.ws.close();
+  return { closed: conns.length };
+}
+
+const scenarios: Record<string, () => Promise<unknown>> = { fanout, latency, rpc, idle, crossHost };
+const result = await scenarios[scenario]();
+console.log(JSON.stringify(result));
+process.exit(0);

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: every scenario in its own processes (servers and the load generator
+ * apart), printed as a table and written to bench/results.json. `--only <name>` runs one.
+ * On a 2-core machine the load generator shares the cores with the server: CPU seconds
+ * of both are printed beside each figure so the reader can judge.
+ */
+import { cpuSeconds, loadgen, rssKb, startServer } from "./processes.ts";
+
+interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+
+async function measure(script: string, args: string[], scenario: string, loadArgs: Record<string, unknown>) {
+  const server = await startServer(script, args);
+  const before = cpuSeconds(server.pid);
+  const run = await loadgen(scenario, { port: server.port, ...loadArgs });
+  const serverCpu = cpuSeconds(server.pid) - before;
+  await server.stop();
+  return { ...run, serverCpu };
+}
+
+const cpuNote = (server: number, load: number) => `server ${server.toFixed(1)} s, loadgen ${load.toFixed(1)} s`;
+
+const scenarios: Record<string, () => Promise<void>> = {
+  async fanout() {
+    const load = { subscribers: 1000, messages: 2000, burst: 50 };
+    const ceiling = await measure("ceilingServer.ts", [], "fanout", load);
+    rows.push({ scenario: "fan-out 1000 subs", target: "Bun.serve topics (ceiling)", figure: `${Math.round(ceiling.result.perSecond).toLocaleString()} deliveries/s`, cpu: cpuNote(ceiling.serverCpu, ceiling.cpu) });
+    for (const workers of [0, 1, 2]) {
+      const scx = await measure("scxServer.ts", [String(workers)], "fanout", load);
+      const ratio = scx.result.perSecond / ceiling.result.perSecond;
+      rows.push({
+        scenario: "fan-out 1000 subs", target: workers === 0 ? "scx, in-process worker" : `scx, ${workers} worker thread${workers > 1 ? "s" : ""}`,
+        figure: `${Math.round(scx.result.perSecond).toLocaleString()} deliveries/s`, cpu: cpuNote(scx.serverCpu, scx.cpu),
+        note: `${ratio.toFixed(2)} of ceiling${workers <= 1 ? " (target ≥ 0.9)" : ""}`,
+      });
+      results[`fanout_workers_${workers}`] = { ...scx.result, ratio };
+    }
+    results.fanout_ceiling = ceiling.result;
+  },
+
+  async latency() {
+    const scx = await measure("scxServer.ts", ["2"], "latency", { subscribers: 200, messages: 300 });
+    for (const kind of ["same", "cross"] as const) {
+      const r = scx.result[kind];
+      if (!r) continue;
+      rows.push({ scenario: "publish→deliver latency, 2 workers", target: kind === "same" ? "subscriber on the publisher's worker" : "subscriber on the other worker",
+        figure: `p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms (n=${r.n})`, cpu: cpuNote(scx.serverCpu, scx.cpu) });
+    }
+    results.latency = scx.result;
+  },
+
+  async rpc() {
+    for (const workers of [0, 2]) {
+      const scx = await measure("scxServer.ts", [String(workers)], "rpc", { clients: 50, calls: 400 });
+      rows.push({ scenario: "RPC round trips, 50 clients", target: workers ? `scx, ${workers} worker threads` : "scx, in-process worker",
+        figure: `${Math.round(scx.result.perSecond).toLocaleString()}/s, p50 ${scx.result.p50.toFixed(3)} ms, p99 ${scx.result.p99.toFixed(3)} ms`, cpu: cpuNote(scx.serverCpu, scx.cpu) });
+      results[`rpc_workers_${workers}`] = scx.result;
+    }
+  },
+
+  async memory() {
+    const count = 10_000;
+    for (const [script, args, target] of [["ceilingServer.ts", [], "Bun.serve topics (ceiling)"], ["scxServer.ts", ["0"], "scx, in-process worker"]] as const) {
+      const server = await startServer(script, [...args]);
+      await server.command("gc", "GC");
+      const before = rssKb(server.pid);
+      const proc = Bun.spawn([process.execPath, new URL("./loadgen.ts", import.meta.url).pathname, "idle", JSON.stringify({ port: server.port, count })],
+        { stdout: "pipe", stdin: "pipe", stderr: "inherit" });
+      const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+      let text = "";
+      while (!text.includes("ready")) text += new TextDecoder().decode((await reader.read()).value);
+      await server.command("gc", "GC");
+      const after = rssKb(server.pid);
+      proc.stdin!.write("close\n");
+      proc.stdin!.flush();
+      await proc.exited;
+      await server.stop();
+      const perConnection = ((after - before) * 1024) / count / 1024;
+      rows.push({ scenario: "idle memory, 10,000 subscribed", target, figure: `${perConnection.toFixed(2)} KB per connection`,
+        note: `RSS ${Math.round(before / 1024)} → ${Math.round(after / 1024)} MB${script === "scxServer.ts" ? " (target ≤ 4 KB)" : ""}` });
+      results[`memory_${script.replace(".ts", "")}`] = { before, after, perConnectionKb: perConnection };
+    }
+  },
+
+  async binary() {
+    const root = new URL("..", import.meta.url).pathname;
+    const binary = `${root}dist/scx`;
+    if (!(await Bun.file(binary).exists())) {
+      Bun.spawnSync([process.execPath, `${root}scripts/build.ts`], { cwd: root, stdout: "inherit", stderr: "inherit" });
+    }
+    const size = Bun.file(binary).size;
+    const times: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const port = 20000 + Math.floor(Math.random() * 10000);
+      const started = performance.now();
+      const proc = Bun.spawn([binary, "serve"], { env: { ...process.env, SCX_PORT: String(port), SCX_HOST: "127.0.0.1", SCX_WORKERS: "1", SCX_LOG_LEVEL: "error" }, stdout: "ignore", stderr: "ignore" });
+      for (;;) {
+        const connected = await new Promise<boolean>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/socketcluster/`);
+          ws.onopen = () => { ws.close(); resolve(true); };
+          ws.onerror = () => resolve(false);
+        });
+        if (connected) break;
+        await Bun.sleep(1);
+      }
+      times.push(performance.now() - started);
+      proc.kill();
+      await proc.exited;
+    }
+    times.sort((a, b) => a - b);
+    rows.push({ scenario: "binary start → first accepted connection", target: "dist/scx, 1 worker thread", figure: `median ${times[3].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[6].toFixed(0)})`, note: "target ≤ 50 ms" });
+    rows.push({ scenario: "binary size", target: "dist/scx", figure: `${(size / 1e6).toFixed(1)} MB` });
+    results.binary = { startMs: times, size };
+  },
+
+  async redis() {
+    if (Bun.spawnSync(["which", "redis-server"]).exitCode !== 0) {
+      rows.push({ scenario: "cross-host via Redis", target: "-", figure: "skipped: no redis-server" });
+      return;
+    }
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const redis = Bun.spawn(["redis-server", "--port", String(port), "--save", "", "--appendonly", "no"], { stdout: "ignore", stderr: "ignore" });
+    await Bun.sleep(300);
+    const url = `redis://127.0.0.1:${port}`;
+    const [a, b] = await Promise.all([startServer("scxServer.ts", ["0", url]), startServer("scxServer.ts", ["0", url])]);
+    const before = [cpuSeconds(a.pid), cpuSeconds(b.pid)];
+    const run = await loadgen("crossHost", { subscriberPort: a.port, publisherPort: b.port, subscribers: 100, messages: 3000, burst: 50 });
+    const serverCpu = cpuSeconds(a.pid) - before[0] + cpuSeconds(b.pid) - before[1];
+    await Promise.all([a.stop(), b.stop()]);
+    redis.kill();
+    rows.push({ scenario: "cross-host fan-out via one Redis, 100 subs", target: "2 scx processes (in-process workers)",
+      figure: `${Math.round(run.result.perSecond).toLocaleString()} deliveries/s, latency p50 ${run.result.p50.toFixed(2)} ms, p99 ${run.result.p99.toFixed(2)} ms`,
+      cpu: cpuNote(serverCpu, run.cpu) });
+    results.redis = run.result;
+  },
+};
+
+for (const [name, scenario] of Object.entries(scenarios)) {
+  if (only && only !== name) continue;
+  process.stderr.write(`running ${name}…\n`);
+  await scenario();
+}
+
+const widths = [0, 0, 0, 0, 0];
+const table = [["scenario", "target", "figure", "CPU (server, loadgen)", "note"], ...rows.map((r) => [r.scenario, r.target, r.figure, r.cpu ?? "", r.note ?? ""])];
+for (const row of table) row.forEach((cell, i) => { widths[i] = Math.max(widths[i], cell.length); });
+for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  "));
+console.log(`\nmachine: ${navigator.hardwareConcurrency} cores; bun ${Bun.version}; the load generator shares the cores with the server`);
+await Bun.write(new URL("./results.json", import.meta.url), JSON.stringify({ when: new Date().toISOString(), rows, results }, null, 2));
