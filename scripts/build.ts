@@ -23,7 +23,7 @@ const sums: string[] = [];
 try {
   for (const target of targets) {
     const outfile = target ? `${root}dist/scx-${target.replace("bun-", "")}` : `${root}dist/scx`;
-    const args = ["build", "--compile", "--minify", `--define`, `globalThis.SCX_COMMIT=${JSON.stringify(commit)}`,
+    const args = ["build", "--compile", "--minify", "--bytecode", "--format=esm", `--define`, `globalThis.SCX_COMMIT=${JSON.stringify(commit)}`,
       "--asset", "scx-client.js", ...(target ? [`--target=${target}`] : []),
       "cli.ts", "worker.ts", "broker.ts", "--outfile", outfile];
     const proc = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });
