@@ -25,7 +25,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   switch (message.type) {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
-      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory" });
+      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log });
       setInterval(() => post({ type: "beat" }), heartbeatInterval);
       // Workers may attach before the engine exists; useEngine() subscribes what they want.
       createEngine(message.config.cluster, log).then((engine) => {
@@ -35,7 +35,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
       return;
     }
     case "attach":
-      broker?.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port));
+      broker?.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port), message.resync);
       return;
     case "detach":
       broker?.detachWorker(message.id);

@@ -162,15 +162,20 @@ async function crossHost() {
   return { deliveries: received, perSecond: received / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
+/** Opens `count` subscribed sockets in two halves, saying "ready" after each and waiting for a line on stdin. */
 async function idle() {
   const { port, count } = args;
-  const conns = await openMany(count, async (i) => {
+  const conns: Conn[] = [];
+  const subscribed = async (i: number) => {
     const conn = await open(port);
     await conn.invoke("#subscribe", { channel: `idle-${i % 100}` });
     return conn;
-  }, 500);
-  console.log(JSON.stringify({ ready: conns.length }));
-  await new Promise((resolve) => process.stdin.once("data", resolve));
+  };
+  for (const half of [0, 1]) {
+    conns.push(...await openMany(count / 2, (i) => subscribed(half * count / 2 + i), 500));
+    console.log(JSON.stringify({ ready: conns.length }));
+    await new Promise((resolve) => process.stdin.once("data", resolve));
+  }
   for (const conn of conns) conn.ws.close();
   return { closed: conns.length };
 }

@@ -19,7 +19,7 @@ import { ErrorName, namedError } from "../src/protocol/errorNames.ts";
 const seed = (Number(process.env.FUZZ_SEED ?? 0x5c5eed) >>> 0) || 1;
 const maxPayload = 64 * 1024;
 const bystanderChannel = "bystanders";
-/** scx's internal ping topic (PING_TOPIC in src/worker/SocketWorker.ts): no client may reach it. */
+/** Once scx's internal ping topic; NUL names stay reserved (topicOf in src/worker/SocketWorker.ts). */
 const pingTopic = "\u0000scx:ping";
 
 /** Frames sent by every test of this file; the last fuzz test checks the total. */

@@ -12,11 +12,20 @@
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
 import type { ClusterEngine, EngineState } from "../cluster/ClusterEngine.ts";
+import type { Logger } from "../log/logger.ts";
 
 type WorkerLink = Link<WorkerToBroker, BrokerToWorker>;
 
+/** How long a restarted broker holds publications for workers that have not resynced. */
+const resyncTimeout = 2000;
+
 export class Broker {
   readonly #workers = new Map<number, WorkerLink>();
+  /** Workers a restarted broker still waits on for their channel lists. */
+  readonly #awaiting = new Set<number>();
+  /** Publications held meanwhile (null when nothing is awaited). */
+  #held: Array<{ ch: string; frame: string }> | null = null;
+  #resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** channel → ids of workers with local subscribers */
   readonly #channels = new Map<string, Set<number>>();
   #engine: ClusterEngine | null = null;
@@ -24,8 +33,11 @@ export class Broker {
   /** True while an engine is on its way (created asynchronously): not ready until it is. */
   #awaitingEngine: boolean;
 
-  constructor(options: { engine?: ClusterEngine | null; awaitingEngine?: boolean } = {}) {
+  readonly #log: Logger | null;
+
+  constructor(options: { engine?: ClusterEngine | null; awaitingEngine?: boolean; log?: Logger } = {}) {
     this.#awaitingEngine = options.awaitingEngine ?? false;
+    this.#log = options.log ?? null;
     if (options.engine) this.useEngine(options.engine);
   }
 
@@ -46,9 +58,18 @@ export class Broker {
     return this.#engine?.state() ?? "ready";
   }
 
-  attachWorker(id: number, link: WorkerLink): void {
+  /**
+   * Link a worker. `awaitResync` (a restarted broker): publications are held until this
+   * worker has sent its channel list, so none overtakes it and misses its subscribers.
+   */
+  attachWorker(id: number, link: WorkerLink, awaitResync = false): void {
     this.detachWorker(id);
     this.#workers.set(id, link);
+    if (awaitResync) {
+      this.#awaiting.add(id);
+      this.#held ??= [];
+      this.#resyncTimer ??= setTimeout(() => this.#resyncDone("timed out"), resyncTimeout);
+    }
     link.onMessage((message) => this.#handle(id, link, message));
     link.post({ t: "engine", state: this.engineState() });
   }
@@ -56,6 +77,7 @@ export class Broker {
   /** Forget a worker and every subscription it held (it died or left). */
   detachWorker(id: number): void {
     if (!this.#workers.delete(id)) return;
+    if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
     for (const [channel, ids] of this.#channels) {
       if (ids.delete(id) && ids.size === 0) this.#drop(channel);
     }
@@ -76,6 +98,10 @@ export class Broker {
   #handle(id: number, link: WorkerLink, message: WorkerToBroker): void {
     switch (message.t) {
       case "pub":
+        if (this.#held) {
+          this.#held.push(message);
+          return;
+        }
         this.deliver(message.ch, message.frame);
         this.#engine?.publish(message.ch, message.frame);
         return;
@@ -90,6 +116,7 @@ export class Broker {
       }
       case "resync":
         for (const channel of message.chs) this.#add(id, channel);
+        if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
         return;
     }
   }
@@ -101,6 +128,20 @@ export class Broker {
       this.#engine?.subscribe(channel);
     }
     ids.add(id);
+  }
+
+  /** Every awaited worker has resynced (or the wait timed out): deliver what was held. */
+  #resyncDone(why?: string): void {
+    if (this.#resyncTimer) clearTimeout(this.#resyncTimer);
+    this.#resyncTimer = null;
+    this.#awaiting.clear();
+    const held = this.#held ?? [];
+    this.#held = null;
+    if (why) this.#log?.warn(`Waiting for workers' channel lists ${why}; delivering ${held.length} held publications`);
+    for (const message of held) {
+      this.deliver(message.ch, message.frame);
+      this.#engine?.publish(message.ch, message.frame);
+    }
   }
 
   #drop(channel: string): void {

@@ -58,7 +58,7 @@ export class ScxServer {
     const links = [];
     for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
-      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory" });
+      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory", log: options.log });
       broker.attachWorker(0, brokerSide);
       this.brokers.push(broker);
       links.push(workerSide);

@@ -207,9 +207,10 @@ export class Supervisor {
       return;
     }
     this.#spawn(slot, []);
-    for (const worker of this.#workers) {
+    // Workers that are down get their links when they restart (#startWorker).
+    for (const worker of this.#workers.filter((w) => w.thread !== null)) {
       const channel = new MessageChannel();
-      this.#post(slot, { type: "attach", id: worker.id, port: channel.port2 }, [channel.port2]);
+      this.#post(slot, { type: "attach", id: worker.id, port: channel.port2, resync: true }, [channel.port2]);
       this.#post(worker, { type: "attach", id: slot.id, port: channel.port1 }, [channel.port1]);
     }
   }

@@ -8,7 +8,8 @@ import type { LogRecord } from "../log/logger.ts";
 export type SupervisorToThread =
   | { type: "start"; role: "worker" | "broker"; id: number; config: Config; ports: MessagePort[]; authSecret?: string }
   /** broker side: a (re)started worker's port; worker side: a restarted broker's port */
-  | { type: "attach"; id: number; port: MessagePort }
+  /** `resync`: a restarted broker must wait for this worker's channel list before delivering. */
+  | { type: "attach"; id: number; port: MessagePort; resync?: boolean }
   | { type: "detach"; id: number }
   | { type: "drain" };
 

@@ -45,8 +45,6 @@ export function topicOf(channel: string): string {
   return channel === "" ? "\u0000scx:empty" : channel;
 }
 
-/** The pseudo-channel every open socket joins so one native publish pings them all. */
-export const PING_TOPIC = "\u0000scx:ping";
 
 export class SocketWorker extends Emitter<WorkerEvents> {
   readonly config: Config;
@@ -122,7 +120,6 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   }
 
   publishFrame(channel: string, frame: string): void {
-    if (channel === PING_TOPIC) throw new RangeError("Channel names may not contain NUL characters");
     this.#brokers[brokerIndex(channel, this.#brokers.length)].post({ t: "pub", ch: channel, frame });
   }
 
@@ -131,11 +128,14 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     this.#serve = serve;
     const { pingInterval, pingTimeout, protocolVersion } = this.config;
     const ping = protocolVersion === 1 ? "#1" : "";
+    // One pass over the sockets both pings and finds the silent ones. A shared ping topic
+    // would be one native publish, but costs a topic subscription (memory) per socket.
     this.#pingTimer = setInterval(() => {
-      serve.publish(PING_TOPIC, ping);
       const deadline = Date.now() - pingTimeout;
       for (const socket of this.clients.values()) {
-        if (socket.state === "open" && socket.lastSeen < deadline) socket.disconnect(4001);
+        if (socket.state !== "open") continue;
+        if (socket.lastSeen < deadline) socket.disconnect(4001);
+        else socket.connection.send(ping);
       }
     }, pingInterval);
   }

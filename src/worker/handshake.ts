@@ -10,7 +10,7 @@ import { CloseCode } from "../protocol/closeCodes.ts";
 import { dehydrateError } from "../protocol/dehydrate.ts";
 import { Reserved } from "../protocol/packets.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
-import { PING_TOPIC, type SocketWorker } from "./SocketWorker.ts";
+import type { SocketWorker } from "./SocketWorker.ts";
 import { type HandshakeAction, runMiddleware } from "./middleware.ts";
 import { verifyForSocket } from "./verifyForSocket.ts";
 
@@ -40,7 +40,6 @@ export async function handshake(
   socket.state = "open";
   if (socket.handshakeTimer) clearTimeout(socket.handshakeTimer);
   socket.handshakeTimer = null;
-  socket.connection.subscribe(PING_TOPIC);
   const data: Record<string, unknown> = {
     id: socket.id, pingTimeout: worker.config.pingTimeout, isAuthenticated: socket.authToken !== null,
   };
