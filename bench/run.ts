@@ -45,6 +45,12 @@ const scenarios: Record<string, () => Promise<void>> = {
       });
       results[`fanout_workers_${workers}`] = { ...scx.result, ratio };
     }
+    // The broker default: one broker thread against two, both with 2 socket workers.
+    const twoBrokers = await median(3, () => measure("scxServer.ts", ["2", "", "2"], "fanout", load));
+    rows.push({ scenario: "fan-out 1000 subs (median of 3)", target: "scx, 2 worker threads, 2 brokers",
+      figure: `${Math.round(twoBrokers.result.perSecond).toLocaleString()} deliveries/s`, cpu: cpuNote(twoBrokers.serverCpu, twoBrokers.cpu),
+      note: `${(twoBrokers.result.perSecond / ceiling.result.perSecond).toFixed(2)} of ceiling` });
+    results.fanout_workers_2_brokers_2 = twoBrokers.result;
     results.fanout_ceiling = ceiling.result;
   },
 

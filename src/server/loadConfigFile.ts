@@ -6,7 +6,7 @@
  * const config = await loadConfigFile(runtime, "scx.yaml", { required: true });
  */
 import type { Runtime } from "../runtime/runtime.ts";
-import { type Config, configSchema } from "../config/schema.ts";
+import type { Config } from "../config/schema.ts";
 import { parseConfig } from "../config/parseConfig.ts";
 import { ConfigError } from "../config/ConfigError.ts";
 import { resolvePath, resolvePaths } from "../config/resolvePaths.ts";
@@ -34,5 +34,3 @@ export function defaultWorkers(runtime: Runtime, config: Config): number {
   if (config.workers !== null) return config.workers;
   return runtime.reusePortSpreads() ? runtime.cpuCount() : 1;
 }
-
-export { configSchema };

@@ -15,13 +15,13 @@ export class Exchange {
     this.worker.publish(channel, data);
   }
 
-  /** Same as publish, returning once the publication is handed to its broker. */
+  /** SocketCluster's name for publish. */
   transmitPublish(channel: string, data: unknown): void {
     this.worker.publish(channel, data);
   }
 
-  invokePublish(channel: string, data: unknown): Promise<void> {
+  /** SocketCluster's awaitable publish: resolves once the publication is on its way to its broker. */
+  async invokePublish(channel: string, data: unknown): Promise<void> {
     this.worker.publish(channel, data);
-    return Promise.resolve();
   }
 }
