@@ -15,4 +15,11 @@ const server = createServer({
 });
 await server.start();
 console.log(`PORT ${server.port}`);
-process.stdin.on("data", (chunk) => { if (String(chunk).includes("gc")) { Bun.gc(true); console.log("GC"); } });
+// "gc": collect twice with a pause between, so memory figures are not caught mid-sweep.
+process.stdin.on("data", async (chunk) => {
+  if (!String(chunk).includes("gc")) return;
+  Bun.gc(true);
+  await Bun.sleep(300);
+  Bun.gc(true);
+  console.log("GC");
+});
