@@ -123,3 +123,33 @@ describe("scx token", () => {
     expect(status.isAuthenticated).toBe(true);
   });
 });
+
+describe("asymmetric keys", () => {
+  test("EdDSA with PEM key files signs tokens that verify, and refuses an HS256 token", async () => {
+    const { generateKeyPair, exportPKCS8, exportSPKI, decodeProtectedHeader: header } = await import("jose");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(`${(await import("node:os")).tmpdir()}/scx-eddsa-`);
+    const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+    writeFileSync(`${dir}/private.pem`, await exportPKCS8(privateKey));
+    writeFileSync(`${dir}/public.pem`, await exportSPKI(publicKey));
+    const eddsa = await startScx({
+      auth: { algorithm: "EdDSA", keyFile: `${dir}/private.pem`, publicKeyFile: `${dir}/public.pem` },
+      worker: new URL("./fixtures/worker.ts", import.meta.url).pathname,
+    });
+    try {
+      const store = tokenStore();
+      const { client } = await connected(eddsa.port, { authEngine: store });
+      await client.invoke("login", { username: "ivy" });
+      expect(header(store.token!).alg).toBe("EdDSA");
+      client.reconnect();
+      expect((await client.listener("connect").once()).isAuthenticated).toBe(true);
+      client.disconnect();
+      const hs = await sign({ sub: "ivy" });
+      const { client: other, status } = await connected(eddsa.port, { authEngine: tokenStore(hs) });
+      expect(status.authError.name).toBe("AuthTokenInvalidError");
+      other.disconnect();
+    } finally {
+      await eddsa.stop();
+    }
+  });
+});
