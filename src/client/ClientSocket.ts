@@ -294,9 +294,6 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
     if (policy === "never") return;
     const delay = policy === "at once" && this.#attempt === 0 ? 0 : reconnectDelay(this.#attempt, this.options.autoReconnectOptions);
     this.#attempt++;
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.connect();
-    }, delay);
+    this.#reconnectTimer = setTimeout(() => (this.#reconnectTimer = undefined, this.connect()), delay);
   }
 }
