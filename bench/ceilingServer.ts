@@ -3,6 +3,7 @@
  * It answers the handshake and #subscribe, and forwards each #publish frame unchanged to
  * the channel's topic. Prints "PORT <n>".
  */
+import { gcOnStdin } from "./gcOnStdin.ts";
 const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
@@ -24,11 +25,4 @@ const server = Bun.serve({
   },
 });
 console.log(`PORT ${server.port}`);
-// "gc": collect twice with a pause between, so memory figures are not caught mid-sweep.
-process.stdin.on("data", async (chunk) => {
-  if (!String(chunk).includes("gc")) return;
-  Bun.gc(true);
-  await Bun.sleep(300);
-  Bun.gc(true);
-  console.log("GC");
-});
+gcOnStdin();

@@ -3,6 +3,7 @@
  * Prints "PORT <n>"; "gc" on stdin forces a collection (for memory figures).
  */
 import { createServer } from "../src/index.ts";
+import { gcOnStdin } from "./gcOnStdin.ts";
 
 const workers = Number(process.argv[2] ?? 0);
 const redis = process.argv[3] || undefined;
@@ -15,11 +16,4 @@ const server = createServer({
 });
 await server.start();
 console.log(`PORT ${server.port}`);
-// "gc": collect twice with a pause between, so memory figures are not caught mid-sweep.
-process.stdin.on("data", async (chunk) => {
-  if (!String(chunk).includes("gc")) return;
-  Bun.gc(true);
-  await Bun.sleep(300);
-  Bun.gc(true);
-  console.log("GC");
-});
+gcOnStdin();
