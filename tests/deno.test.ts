@@ -55,3 +55,27 @@ describe("scx on Deno", () => {
     for (const client of clients) client.disconnect();
   }, 60_000);
 });
+
+describe("supervision on Deno", () => {
+  test("a worker that exits silently (Deno.exit) is found by the heartbeat and restarted; clients come back", async () => {
+    const dir = mkdtempSync(`${tmpdir()}/scx-deno-exit-`);
+    writeFileSync(`${dir}/scx.yaml`, `host: 127.0.0.1\nport: 0\nlogLevel: info\nlogFormat: json\nworkers: 1\n` +
+      `worker: ${new URL("./fixtures/denoExit.ts", import.meta.url).pathname}\n`);
+    const proc = await startCli([deno, "run", "-A", cli, "serve", `${dir}/scx.yaml`]);
+    running.push(proc);
+    const client = sc.create({ hostname: "127.0.0.1", port: proc.port, autoReconnectOptions: { initialDelay: 100, randomness: 100, maxDelay: 500 } });
+    await client.listener("connect").once();
+    const channel = client.subscribe("after-exit");
+    await channel.listener("subscribe").once();
+    const back = (async () => {
+      await client.listener("disconnect").once();
+      await client.listener("connect").once();
+      await channel.listener("subscribe").once();
+    })();
+    expect(await client.invoke("exitNow")).toBe("exiting");
+    await back;
+    expect(proc.output()).toContain("no heartbeat");
+    expect(await client.invoke("whoami")).toBe(0);
+    client.disconnect();
+  }, 30_000);
+});
