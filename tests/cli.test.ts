@@ -37,7 +37,7 @@ describe("scx check", () => {
     const result = run(["check", "scx.yaml"], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('scx.yaml:2:1: prot: unknown key; did you mean "port"?');
-    expect(result.stderr).toContain('scx.yaml:3:15: pingInterval: expected a number, found "fast"');
+    expect(result.stderr).toContain('scx.yaml:3:15: pingInterval: expected a positive integer, found "fast"');
   });
 
   test("scx check reports a missing file and exits 2", () => {

@@ -1,15 +1,24 @@
 /**
  * Environment overrides: `SCX_<KEY>` for a top-level key in SCREAMING_SNAKE case and a
- * double underscore between nested keys (`SCX_PORT`, `SCX_AUTH__KEY`). Values are coerced
- * by the schema's type at that key: numbers, booleans, null, JSON for lists.
+ * double underscore between nested keys (`SCX_PORT`, `SCX_AUTH__KEY`). The names come from
+ * the schema's leaves; values are coerced by the schema's type at that key: numbers,
+ * booleans (`true`, `false`), `null`, JSON (or a comma list) for lists, else the string.
+ * A value that does not fit stays a string, and validation then names the variable.
  *
  * @example
  * envOverrides({ SCX_PORT: "9000" }); // [{ name: "SCX_PORT", path: ["port"], value: 9000 }]
  */
-import { leaves } from "./schemaWalk.ts";
+import { type JsonSchema, leaves } from "./schemaWalk.ts";
 
+/** One variable that names a config key, with its coerced value. */
 export interface EnvOverride { name: string; path: string[]; value: unknown }
 
+/**
+ * The variable name for a key path.
+ *
+ * @example
+ * envName(["auth", "defaultExpiry"]); // "SCX_AUTH__DEFAULT_EXPIRY"
+ */
 export function envName(path: readonly string[]): string {
   return "SCX_" + path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()).join("__");
 }
@@ -20,28 +29,49 @@ export function envOverrides(env: Record<string, string | undefined>): EnvOverri
     const name = envName(leaf.path);
     const raw = env[name];
     if (raw === undefined) continue;
-    out.push({ name, path: leaf.path, value: coerce(raw, leaf.kind) });
+    out.push({ name, path: leaf.path, value: coerce(raw, jsonTypes(leaf.json)) });
   }
   return out;
 }
 
-/** SCX_ variables that name no config key (worth a warning: likely a typo). */
+/**
+ * SCX_ variables that name no config key (worth a warning: likely a typo), sorted.
+ *
+ * @example
+ * unknownEnvKeys({ SCX_PROT: "9000", HOME: "/root" }); // ["SCX_PROT"]
+ */
 export function unknownEnvKeys(env: Record<string, string | undefined>): string[] {
   const known = new Set(leaves().map((leaf) => envName(leaf.path)));
-  return Object.keys(env).filter((name) => name.startsWith("SCX_") && !known.has(name));
+  return Object.keys(env).filter((name) => name.startsWith("SCX_") && !known.has(name)).sort();
 }
 
-function coerce(raw: string, kind: string): unknown {
+/** The JSON types a value may have (consts and enums count as their own type). */
+function jsonTypes(json: JsonSchema): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: JsonSchema) => {
+    for (const variant of (node.anyOf ?? node.oneOf ?? []) as JsonSchema[]) visit(variant);
+    for (const type of [node.type].flat()) if (typeof type === "string") out.add(type);
+    for (const value of "const" in node ? [node.const] : (node.enum as unknown[] | undefined) ?? []) {
+      out.add(value === null ? "null" : typeof value);
+    }
+  };
+  visit(json);
+  if (out.size === 0) out.add("string");
+  return out;
+}
+
+function coerce(raw: string, types: Set<string>): unknown {
   const text = raw.trim();
-  if (text === "null" && kind.includes("null")) return null;
-  if (kind.endsWith("[]") || kind === "object") {
+  if (text === "null" && types.has("null")) return null;
+  if ((types.has("number") || types.has("integer")) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  if (types.has("boolean") && (text === "true" || text === "false")) return text === "true";
+  if ((types.has("array") && text.startsWith("[")) || (types.has("object") && text.startsWith("{"))) {
     try {
       return JSON.parse(text);
     } catch {
-      return kind.endsWith("[]") ? text.split(",").map((part) => part.trim()).filter(Boolean) : raw;
+      return raw;
     }
   }
-  if ((kind.includes("number") || kind.includes("integer") || /^\d/.test(kind)) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (kind.includes("boolean") && (text === "true" || text === "false")) return text === "true";
+  if (types.has("array") && !types.has("string")) return text.split(",").map((part) => part.trim()).filter(Boolean);
   return raw;
 }

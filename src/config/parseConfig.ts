@@ -1,100 +1,107 @@
 /**
- * Parse a YAML or JSON config, apply environment overrides and validate it against the
- * schema. Every problem comes back at once, each with file, line, column and key path,
- * what was expected and what was found, and the nearest key for a typo.
+ * Parse a YAML or JSON config (JSON when the name ends in .json), apply environment
+ * overrides and validate it against the schema. Every problem comes back at once in one
+ * ConfigError, each with file, 1-based line and column, key path, what was expected and
+ * what was found, and the nearest valid key for a typo.
  *
  * @example
- * const config = parseConfig("port: 9000\n", "scx.yaml", process.env);
+ * const config = parseConfig("port: 9000\n", "scx.yaml", { SCX_LOG_LEVEL: "debug" });
  */
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
-import { z } from "zod";
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { type Config, configSchema } from "./schema.ts";
 import { type ConfigProblem, ConfigError } from "./ConfigError.ts";
 import { envOverrides } from "./envOverrides.ts";
-import { keysAt } from "./schemaWalk.ts";
+import { keysAt, schemaAt } from "./schemaWalk.ts";
 import { nearestKey } from "./nearestKey.ts";
+import { describeExpected } from "./describeExpected.ts";
+import { jsonSyntaxError } from "./jsonSyntaxError.ts";
 
-type Path = (string | number)[];
+type Key = string | number;
+type Position = { line: number; column: number };
 
 export function parseConfig(text: string, file: string, env: Record<string, string | undefined>): Config {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number | undefined) => {
+  const at = (offset: number | undefined): Position => {
     if (offset === undefined) return { line: 1, column: 1 };
     const { line, col } = lines.linePos(offset);
     return { line, column: col };
   };
+  const syntax = (offset: number | undefined, expected: string, found: string): ConfigProblem =>
+    ({ file, ...at(offset), path: [], kind: "syntax", expected, found });
+
+  // JSON first for .json files: YAML would read some broken JSON (`{"port": }`) as valid.
+  const json = file.endsWith(".json");
+  const jsonError = json ? jsonSyntaxError(text) : undefined;
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (jsonError) throw new ConfigError([syntax(jsonError.offset, jsonError.expected, jsonError.found)]);
   if (doc.errors.length) {
-    throw new ConfigError(doc.errors.map((error) => ({
-      file, ...at(error.pos[0]), path: [], expected: "valid YAML or JSON", found: error.message.split("\n")[0],
-    })));
+    throw new ConfigError(doc.errors.map((error) => syntax(error.pos[0], json ? "valid JSON" : "valid YAML", parserMessage(error.message))));
   }
-  if (file.endsWith(".json")) {
-    // YAML would accept some broken JSON (a missing value reads as null): be strict.
+  if (json) {
     try {
       JSON.parse(text);
     } catch (error) {
-      const position = Number((error as Error).message.match(/position (\d+)/)?.[1]);
-      throw new ConfigError([{ file, ...at(Number.isFinite(position) ? position : undefined), path: [],
-        expected: "valid JSON", found: (error as Error).message }]);
+      throw new ConfigError([syntax(undefined, "valid JSON", parserMessage((error as Error).message))]);
     }
   }
+
   const data = doc.toJS() ?? {};
   if (typeof data !== "object" || Array.isArray(data)) {
-    throw new ConfigError([{ file, line: 1, column: 1, path: [], expected: "a mapping of keys", found: JSON.stringify(data) }]);
+    throw new ConfigError([{ file, ...at(startOf(doc.contents)), path: [], expected: "a mapping of keys", found: describeFound(data) }]);
   }
-  const fromEnv = new Map<string, string>();
-  for (const override of envOverrides(env)) {
-    setIn(data, override.path, override.value);
-    fromEnv.set(override.path.join("."), override.name);
-  }
+  const overrides = envOverrides(env);
+  for (const override of overrides) setIn(data, override.path, override.value);
   const result = configSchema.safeParse(data);
   if (result.success) return result.data;
 
-  const nodeRange = (path: Path, key?: string) => {
-    const parent = doc.getIn(path, true);
-    if (key !== undefined && isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
-      return (pair?.key as { range?: [number] } | undefined)?.range?.[0];
-    }
-    return (parent as { range?: [number] } | undefined)?.range?.[0];
+  // A problem inside a value that came from the environment names the variable instead.
+  const place = (path: Key[], atKey: boolean, found: string) => {
+    const fromEnv = overrides.find((override) => override.path.every((part, index) => String(path[index]) === part));
+    return fromEnv ? { line: 0, column: 0, found, env: fromEnv.name } : { ...at(locate(doc, path, atKey)), found };
   };
   const problems: ConfigProblem[] = [];
   for (const issue of result.error.issues) {
-    const path = issue.path as Path;
+    const path = issue.path as Key[];
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        problems.push({ file, ...at(nodeRange(path, key)), path: [...path, key], expected: "a known key", found: key,
-          suggestion: nearestKey(key, keysAt(path)) });
+        problems.push({ file, path: [...path, key].map(String), kind: "unknownKey", expected: "a known key",
+          ...place([...path, key], true, JSON.stringify(key)), suggestion: nearestKey(key, keysAt(path)) });
       }
       continue;
     }
-    const envName = fromEnv.get(path.join("."));
-    const found = describeFound(getIn(data, path));
-    if (envName) {
-      problems.push({ file: `${envName} (environment)`, line: 0, column: 0, path, expected: expected(issue), found });
-    } else {
-      problems.push({ file, ...at(nodeRange(path)), path, expected: expected(issue), found });
-    }
+    problems.push({ file, path: path.map(String), expected: describeExpected(issue, schemaAt(path)),
+      ...place(path, false, describeFound(getIn(data, path))) });
   }
-  throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
+  // File order; problems from the environment (line 0) last.
+  throw new ConfigError(problems.sort((a, b) => (a.line || Infinity) - (b.line || Infinity) || a.column - b.column));
 }
 
-function expected(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "invalid_type":
-      return issue.expected === "int" ? "an integer" : `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
-    case "too_small":
-      return `${issue.origin === "string" ? "a string of length" : "a number"} ${issue.inclusive ? "≥" : ">"} ${issue.minimum}`;
-    case "too_big":
-      return `${issue.origin === "string" ? "a string of length" : "a number"} ${issue.inclusive ? "≤" : "<"} ${issue.maximum}`;
-    case "invalid_value":
-      return `one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
-    case "invalid_union":
-      return "one of the allowed forms (see scx config schema)";
-    default:
-      return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+/**
+ * The offset to point at for a key path: the value (or, with `atKey`, the key), else the
+ * deepest ancestor the file holds (its key, or the list item); undefined when none (1:1).
+ */
+function locate(doc: Document, path: Key[], atKey: boolean): number | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    const key = path[depth - 1];
+    let start: number | undefined;
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === key);
+      start = depth === path.length && !atKey ? startOf(pair?.value) ?? startOf(pair?.key) : startOf(pair?.key);
+    } else if (isSeq(parent)) {
+      start = startOf(parent.items[Number(key)]);
+    }
+    if (start !== undefined) return start;
   }
+  return undefined;
+}
+
+function startOf(node: unknown): number | undefined {
+  return (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
+}
+
+function parserMessage(message: string): string {
+  return message.split("\n")[0].replace(/^JSON Parse error: /, "").replace(/\.$/, "");
 }
 
 function describeFound(value: unknown): string {
@@ -103,8 +110,8 @@ function describeFound(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function getIn(data: unknown, path: Path): unknown {
-  return path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], data);
+function getIn(data: unknown, path: Key[]): unknown {
+  return path.reduce<unknown>((value, key) => (value as Record<Key, unknown> | undefined)?.[key], data);
 }
 
 function setIn(data: Record<string, unknown>, path: string[], value: unknown): void {
