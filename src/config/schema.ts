@@ -6,6 +6,7 @@
  * const config = configSchema.parse({ port: 9000 }); // every other key at its default
  */
 import { z } from "zod";
+import { channelsSchema } from "./channels.ts";
 
 const logLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
 
@@ -50,6 +51,7 @@ export const configSchema = z.strictObject({
   drainTimeout: z.number().int().min(0).default(5000).describe("Milliseconds to let clients close on SIGTERM/SIGINT before exit"),
   worker: z.string().nullable().default(null).describe("Worker script (.ts or .js) loaded in every worker, relative to the config file"),
   auth: authSchema.prefault({}).describe("JWT settings"),
+  channels: channelsSchema,
   cluster: z.strictObject({
     engine: z.enum(["memory", "redis"]).default("memory").describe("memory: one host; redis: hosts share channels through Redis"),
     urls: z.array(z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")).default(["redis://127.0.0.1:6379"])

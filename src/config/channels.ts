@@ -1,0 +1,65 @@
+/**
+ * Channel namespaces: options declared per channel pattern in the config's `channels:`
+ * list. The first entry whose `match` fits a channel name wins; a channel that matches
+ * nothing is ephemeral and behaves exactly as before namespaces existed.
+ *
+ * Patterns are globs over `/`-separated segments: `*` is exactly one segment (it never
+ * spans a `/`), `**` any number of segments (zero or more), anything else is literal.
+ *
+ * @example
+ * const find = namespaceMatcher([{ match: "chat/*", history: { size: 100, ttl: 600 }, latest: false }]);
+ * find("chat/1")?.history?.size; // 100
+ * find("chat/1/x"); // null
+ */
+import { z } from "zod";
+
+export const channelNamespaceSchema = z.strictObject({
+  match: z.string().min(1).describe("Channel pattern: * is one path segment, ** any depth"),
+  history: z.strictObject({
+    size: z.number().int().positive().describe("Publications kept per channel"),
+    ttl: z.number().int().positive().describe("Seconds a publication is kept"),
+  }).optional().describe("Keep recent publications: offsets, epochs and recovery after a reconnect"),
+  latest: z.boolean().default(false).describe("A new subscriber gets the channel's last publication at once"),
+  conflate: z.number().int().positive().optional()
+    .describe("Milliseconds: each subscriber gets at most one publication per interval, the newest"),
+});
+
+export const channelsSchema = z.array(channelNamespaceSchema).default([])
+  .describe("Options by channel pattern; the first match wins; unmatched channels are ephemeral");
+
+export type ChannelNamespace = z.infer<typeof channelNamespaceSchema>;
+
+/** Whether publications on a namespace are kept at all (history, or the latest one). */
+export function keepsPublications(namespace: ChannelNamespace | null): boolean {
+  return namespace !== null && (namespace.history !== undefined || namespace.latest);
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const literal = (segment: string) => segment === "*" ? "[^/]*" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  let source = "";
+  pattern.split("/").forEach((segment, index, segments) => {
+    if (segment === "**") {
+      // Zero or more whole segments: `a/**` matches `a`, `**/b` matches `b`.
+      if (segments.length === 1) source += ".*";
+      else if (index === 0) source += "(?:[^/]*/)*";
+      else source += "(?:/[^/]*)*";
+      return;
+    }
+    const after = index > 0 && !(index === 1 && segments[0] === "**");
+    source += (after ? "/" : "") + literal(segment);
+  });
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * Compile the namespace list once; the returned function finds a channel's options (or
+ * null). With no namespaces it returns null at once, so ephemeral-only configs pay nothing.
+ */
+export function namespaceMatcher(namespaces: readonly ChannelNamespace[]): (channel: string) => ChannelNamespace | null {
+  if (namespaces.length === 0) return () => null;
+  const compiled = namespaces.map((namespace) => ({ namespace, pattern: globToRegExp(namespace.match) }));
+  return (channel) => {
+    for (const { namespace, pattern } of compiled) if (pattern.test(channel)) return namespace;
+    return null;
+  };
+}
