@@ -28,26 +28,30 @@ export const CloseCode = {
 
 export type CloseCodeNumber = (typeof CloseCode)[keyof typeof CloseCode] | number;
 
-/** Meaning (used as the reason when a close carries none) and the client's reconnect policy. */
-export const closeCodeTable: Record<number, { meaning: string; reconnect: "at once" | "backoff" | "never" }> = {
-  1000: { meaning: "Socket closed normally", reconnect: "never" },
-  1001: { meaning: "Socket was disconnected", reconnect: "backoff" },
+/**
+ * Per code: SocketCluster's meaning (used as the reason when a close carries none), the
+ * client's reconnect policy, and `scx`: when scx itself closes with it (the README's
+ * table is generated from this; a code scx never sends has none).
+ */
+export const closeCodeTable: Record<number, { meaning: string; reconnect: "at once" | "backoff" | "never"; scx?: string }> = {
+  1000: { meaning: "Socket closed normally", reconnect: "never", scx: "`socket.disconnect()` without a code; the client's `disconnect()`" },
+  1001: { meaning: "Socket was disconnected", reconnect: "backoff", scx: "going away: SIGTERM/SIGINT drain or `server.stop()`; the reason carries a reconnect hint (see [Restarts and deploys](#restarts-and-deploys))" },
   1002: { meaning: "A WebSocket protocol error was encountered", reconnect: "backoff" },
   1003: { meaning: "Server terminated socket because it received invalid data", reconnect: "backoff" },
-  1005: { meaning: "Socket closed without status code", reconnect: "at once" },
-  1006: { meaning: "Socket hung up", reconnect: "backoff" },
+  1005: { meaning: "Socket closed without status code", reconnect: "at once", scx: "client side: a close event without a code" },
+  1006: { meaning: "Socket hung up", reconnect: "backoff", scx: "never sent; seen when a connection drops (e.g. a worker thread died)" },
   1007: { meaning: "Message format was incorrect", reconnect: "backoff" },
-  1008: { meaning: "Encountered a policy violation", reconnect: "backoff" },
-  1009: { meaning: "Message was too big to process", reconnect: "backoff" },
-  1011: { meaning: "Server encountered an unexpected fatal condition", reconnect: "backoff" },
-  4000: { meaning: "Server ping timed out", reconnect: "at once" },
-  4001: { meaning: "Client pong timed out", reconnect: "at once" },
-  4002: { meaning: "Server failed to sign auth token", reconnect: "backoff" },
-  4003: { meaning: "Failed to complete handshake", reconnect: "backoff" },
-  4005: { meaning: "Did not receive #handshake from client before timeout", reconnect: "backoff" },
-  4007: { meaning: "Client connection establishment timed out", reconnect: "backoff" },
-  4008: { meaning: "Server rejected handshake from client", reconnect: "backoff" },
-  4009: { meaning: "Server received a message before the client handshake", reconnect: "backoff" },
+  1008: { meaning: "Encountered a policy violation", reconnect: "backoff", scx: "Deno: the socket's send buffer passed the backpressure limit" },
+  1009: { meaning: "Message was too big to process", reconnect: "backoff", scx: "an inbound frame over `maxPayload`" },
+  1011: { meaning: "Server encountered an unexpected fatal condition", reconnect: "backoff", scx: "handling a packet failed unexpectedly" },
+  4000: { meaning: "Server ping timed out", reconnect: "at once", scx: "client side: no ping within the handshake's `pingTimeout`" },
+  4001: { meaning: "Client pong timed out", reconnect: "at once", scx: "no pong within `pingTimeout`" },
+  4002: { meaning: "Server failed to sign auth token", reconnect: "backoff", scx: "`setAuthToken` could not sign" },
+  4003: { meaning: "Failed to complete handshake", reconnect: "backoff", scx: "client side: the handshake reply was an error without a `statusCode`" },
+  4005: { meaning: "Did not receive #handshake from client before timeout", reconnect: "backoff", scx: "no `#handshake` within `handshakeTimeout`" },
+  4007: { meaning: "Client connection establishment timed out", reconnect: "backoff", scx: "client side: the WebSocket did not open within `connectTimeout`" },
+  4008: { meaning: "Server rejected handshake from client", reconnect: "backoff", scx: "handshake middleware blocked (default code), malformed `#handshake`, transmitted `#authenticate`" },
+  4009: { meaning: "Server received a message before the client handshake", reconnect: "backoff", scx: "a packet before `#handshake`" },
 };
 
 /** The table's meaning for a code, or SocketCluster's generic sentence. */

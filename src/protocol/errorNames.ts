@@ -28,25 +28,26 @@ export const ErrorName = {
 
 export type ErrorNameString = (typeof ErrorName)[keyof typeof ErrorName];
 
+/** What each name means and when scx sends it; the README's table is generated from this. */
 export const errorNameTable: Record<ErrorNameString, string> = {
-  AuthTokenExpiredError: "The auth token's exp has passed (carries expiry)",
-  AuthTokenInvalidError: "The auth token is malformed, badly signed or uses a refused algorithm",
-  AuthTokenNotBeforeError: "The auth token's nbf is in the future (carries date)",
+  AuthTokenExpiredError: "The auth token's `exp` has passed (carries `expiry`)",
+  AuthTokenInvalidError: "The auth token is malformed, badly signed, uses a refused algorithm or an unknown `kid`",
+  AuthTokenNotBeforeError: "The auth token's `nbf` is in the future (carries `date`)",
   AuthTokenError: "The auth token could not be verified for another reason",
   AuthError: "Authentication failed",
-  SilentMiddlewareBlockedError: "Middleware blocked the action without an error of its own (carries type)",
-  InvalidActionError: "The packet is not a valid action here (malformed, or not allowed now)",
-  InvalidArgumentsError: "A call received bad arguments",
-  InvalidOptionsError: "A call received bad options",
-  InvalidMessageError: "A message could not be understood",
-  SocketProtocolError: "The socket closed with a protocol close code (carries code)",
-  ServerProtocolError: "The server broke the protocol",
-  ResourceLimitError: "A limit was reached (channel limit, payload size)",
-  TimeoutError: "No response arrived within ackTimeout",
-  BadConnectionError: "The connection dropped before the action completed (carries type, code, reason)",
-  BrokerError: "Subscribing, unsubscribing or publishing failed",
-  NoProcedureError: "scx only: an invoke named no procedure (SocketCluster stays silent)",
-  UnknownError: "An error without a name",
+  SilentMiddlewareBlockedError: "Middleware blocked the action without an error of its own (carries `type`)",
+  InvalidActionError: "Malformed `#subscribe`/`#unsubscribe`/`#publish`, or client publish disabled (`allowClientPublish: false`)",
+  InvalidArgumentsError: "A call received bad arguments (e.g. `setAuthToken` with an `iss` that conflicts with `auth.issuer`)",
+  InvalidOptionsError: "Not sent by scx (SocketCluster vocabulary)",
+  InvalidMessageError: "A packet nested deeper than 256 levels, a reply that cannot be encoded, or a malformed server message (client side)",
+  SocketProtocolError: "Client side: the socket closed with a code other than 1000 or 1001 (carries `code`)",
+  ServerProtocolError: "Not sent by scx (SocketCluster vocabulary)",
+  ResourceLimitError: "Not sent by scx (SocketCluster vocabulary; the channel limit answers `BrokerError`)",
+  TimeoutError: "No response arrived within `ackTimeout`",
+  BadConnectionError: "The connection dropped before the action completed (carries `type`, `code`, `reason`)",
+  BrokerError: "Channel limit (`socketChannelLimit`) reached, or unsubscribe from a channel not subscribed",
+  NoProcedureError: "scx only: no procedure is registered for the invoked name (SocketCluster stays silent)",
+  UnknownError: "A handler or middleware threw something that is not an Error",
 };
 
 /** An Error whose name, message and extra own fields are what the client will see. */
