@@ -17,7 +17,7 @@ await $`mkdir -p ${root}dist`;
 const client = await Bun.build({ entrypoints: [`${root}src/client/index.ts`], target: "browser", format: "esm", minify: true });
 if (!client.success) throw new AggregateError(client.logs, "Bundling the browser client failed");
 // The asset keeps its path relative to the entry's folder, so it lands beside the bundled code.
-await Bun.write(`${root}scx-client.js`, await client.outputs[0].text());
+await Bun.write(`${root}scx-client.js`, await client.outputs[0]!.text());
 
 const sums: string[] = [];
 try {

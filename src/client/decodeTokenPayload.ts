@@ -7,7 +7,7 @@
  */
 export function decodeTokenPayload(token: string): Record<string, any> | null {
   try {
-    const part = token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/");
+    const part = (token.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/");
     const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
     const payload = JSON.parse(new TextDecoder().decode(bytes));
     return payload && typeof payload === "object" ? payload : null;

@@ -73,7 +73,7 @@ export interface ResolvedOptions {
 }
 
 export function withDefaults(options: ClientOptions): ResolvedOptions {
-  const location = (globalThis as { location?: Location }).location;
+  const location = (globalThis as { location?: { protocol: string; hostname: string; port: string } }).location;
   const WebSocketCtor = options.WebSocket ?? (globalThis as { WebSocket?: new (url: string) => WebSocket }).WebSocket;
   if (!WebSocketCtor) throw new TypeError("No WebSocket constructor: pass one as the WebSocket option");
   if (options.host !== undefined && (options.hostname !== undefined || options.port !== undefined)) {
@@ -109,7 +109,7 @@ function splitHost(host: string | undefined): [string | undefined, number | unde
   if (host === undefined) return [undefined, undefined];
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
   if (!match) throw new TypeError(`Invalid host option: "${host}" (expected "hostname:port")`);
-  return [match[1].replace(/^\[(.*)\]$/, "$1"), match[2] === undefined ? undefined : Number(match[2])];
+  return [match[1]!.replace(/^\[(.*)\]$/, "$1"), match[2] === undefined ? undefined : Number(match[2])];
 }
 
 function queryString(query: ClientOptions["query"]): string {

@@ -27,9 +27,9 @@ export class HashRing<T extends string> {
     let hi = points.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (points[mid].at < h) lo = mid + 1;
+      if (points[mid]!.at < h) lo = mid + 1;
       else hi = mid;
     }
-    return points[lo === points.length ? 0 : lo].shard;
+    return points[lo === points.length ? 0 : lo]!.shard;
   }
 }

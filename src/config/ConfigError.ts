@@ -84,7 +84,7 @@ export class ConfigError extends Error {
     if (problems.length === 0) throw new RangeError("ConfigError needs at least one problem");
     super(problems.map(formatProblem).join("\n"));
     this.problems = problems;
-    const [first] = problems;
+    const first = problems[0]!;
     this.file = first.file;
     this.line = first.line;
     this.column = first.column;

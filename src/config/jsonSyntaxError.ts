@@ -14,7 +14,7 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
     throw { offset: i, expected, found: i < text.length ? JSON.stringify(text[i]) : "the end of the file" };
   };
   const space = () => {
-    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
   };
   const string = () => {
     i++;

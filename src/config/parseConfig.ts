@@ -101,7 +101,7 @@ function startOf(node: unknown): number | undefined {
 }
 
 function parserMessage(message: string): string {
-  return message.split("\n")[0].replace(/^JSON Parse error: /, "").replace(/\.$/, "");
+  return (message.split("\n")[0] ?? "").replace(/^JSON Parse error: /, "").replace(/\.$/, "");
 }
 
 function describeFound(value: unknown): string {
@@ -120,5 +120,5 @@ function setIn(data: Record<string, unknown>, path: string[], value: unknown): v
     if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
     target = target[key] as Record<string, unknown>;
   }
-  target[path[path.length - 1]] = value;
+  target[path[path.length - 1]!] = value;
 }

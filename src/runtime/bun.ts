@@ -97,7 +97,7 @@ export const bunRuntime: Runtime = {
   cpuCount: () => navigator.hardwareConcurrency ?? 1,
   reusePortSpreads: () => process.platform === "linux",
   onSignal(signal, handler) { process.on(signal, handler); },
-  exit: (code) => process.exit(code),
+  exit: (code) => process.exit(code) as never,
   isTerminal: () => Boolean(process.stdout?.isTTY),
   writeStdout: (text) => { process.stdout.write(text); },
   writeStderr: (text) => { process.stderr.write(text); },

@@ -123,7 +123,7 @@ export const denoRuntime: Runtime = {
   cpuCount: () => navigator.hardwareConcurrency ?? 1,
   reusePortSpreads: () => Deno.build.os === "linux",
   onSignal(signal, handler) { Deno.addSignalListener(signal, handler); },
-  exit: (code) => Deno.exit(code),
+  exit: (code) => Deno.exit(code) as never,
   isTerminal: () => Deno.stdout.isTerminal(),
   writeStdout: (text) => { Deno.stdout.writeSync(new TextEncoder().encode(text)); },
   writeStderr: (text) => { Deno.stderr.writeSync(new TextEncoder().encode(text)); },

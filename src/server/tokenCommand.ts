@@ -15,11 +15,11 @@ export async function tokenCommand(runtime: Runtime, args: string[], cwd: string
   let expiresIn: string | number | undefined;
   let file: string | null = null;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    const arg = args[i]!;
     if (arg === "--sub") claims.sub = args[++i];
-    else if (arg === "--exp") expiresIn = /^\d+$/.test(args[++i]) ? Number(args[i]) : args[i];
+    else if (arg === "--exp") expiresIn = /^\d+$/.test(args[++i] ?? "") ? Number(args[i]) : args[i];
     else if (arg === "--claim") {
-      const [key, ...value] = (args[++i] ?? "").split("=");
+      const [key = "", ...value] = (args[++i] ?? "").split("=");
       claims[key] = value.join("=");
     } else if (!arg.startsWith("--")) file = arg;
     else {

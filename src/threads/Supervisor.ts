@@ -71,7 +71,7 @@ export class Supervisor {
     const started = (async () => {
       for (const broker of this.#brokers) this.#spawn(broker, []);
       // With port 0 the first worker picks the port; the others then share it (reusePort).
-      this.port = await this.#startWorker(this.#workers[0]);
+      this.port = await this.#startWorker(this.#workers[0]!);
       this.#config = { ...this.#config, port: this.port };
       await Promise.all(this.#workers.slice(1).map((slot) => this.#startWorker(slot)));
     })();
@@ -114,6 +114,7 @@ export class Supervisor {
   /** Resolves when this thread's next incarnation reports ready (after a kill or crash). */
   nextStart(role: Role, id: number): Promise<void> {
     const slot = (role === "worker" ? this.#workers : this.#brokers)[id];
+    if (!slot) return Promise.reject(new RangeError(`No ${role} ${id}`));
     return new Promise((resolve) => slot.waiting.push(resolve));
   }
 

@@ -6,11 +6,7 @@
  */
 import { type Link, TickBatcher } from "./Link.ts";
 
-interface PortLike {
-  postMessage(message: unknown): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-  close(): void;
-}
+type PortLike = Pick<MessagePort, "postMessage" | "onmessage" | "close">;
 
 export function portLink<In, Out>(port: PortLike): Link<In, Out> {
   const batcher = new TickBatcher<Out>((batch) => port.postMessage(batch));

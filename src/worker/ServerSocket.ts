@@ -160,7 +160,7 @@ export class ServerSocket {
       throw error;
     }
     this.signedAuthToken = signed;
-    this.authToken = JSON.parse(atob(signed.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")));
+    this.authToken = JSON.parse(atob((signed.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/")));
     this.transmit(Reserved.setAuthToken, { token: signed });
     this.worker.emit("authentication", this);
   }

@@ -21,6 +21,7 @@ import { type ConnectionData, ServerSocket } from "./ServerSocket.ts";
 import { type Middleware, type MiddlewareStage, middlewareStages } from "./middleware.ts";
 import { Emitter } from "./Emitter.ts";
 import { deliverWithMiddleware } from "./deliverWithMiddleware.ts";
+import { drainSockets } from "./drainSockets.ts";
 
 export type Procedure = (data: any, socket: ServerSocket) => unknown;
 export type Receiver = (data: any, socket: ServerSocket) => void;
@@ -120,7 +121,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   }
 
   publishFrame(channel: string, frame: string): void {
-    this.#brokers[brokerIndex(channel, this.#brokers.length)].post({ t: "pub", ch: channel, frame });
+    this.#brokers[brokerIndex(channel, this.#brokers.length)]!.post({ t: "pub", ch: channel, frame });
   }
 
   /** Start pinging; `serve` is the runtime server this worker's sockets live on. */
@@ -140,11 +141,11 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     }, pingInterval);
   }
 
-  /** Stop pinging and close every socket with `code`. */
-  detach(code: number, reason = ""): void {
+  /** Stop pinging and close every socket with `code`, in batches across `spreadMs` (0: at once). */
+  detach(code: number, reason = "", spreadMs = 0): Promise<void> {
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     this.#pingTimer = null;
-    for (const socket of this.clients.values()) socket.disconnect(code, reason);
+    return drainSockets(this.clients.values(), { code, reason, spreadMs });
   }
 
   /** A connection opened: it becomes a socket waiting for its #handshake. */
@@ -204,8 +205,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    * that this worker has subscribers for. Clients notice nothing.
    */
   replaceBroker(index: number, link: Link<BrokerToWorker, WorkerToBroker>): void {
-    const old = this.#brokers[index];
-    old.close();
+    this.#brokers[index]?.close();
     this.#brokers[index] = link;
     link.onMessage((message) => this.#fromBroker(message, index));
     const chs = this.localChannels().filter((ch) => brokerIndex(ch, this.#brokers.length) === index);
@@ -239,7 +239,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   }
 
   #brokerFor(channel: string) {
-    return this.#brokers[brokerIndex(channel, this.#brokers.length)];
+    return this.#brokers[brokerIndex(channel, this.#brokers.length)]!;
   }
 
   #brokerSubscribe(channel: string): Promise<void> {

@@ -27,7 +27,8 @@ export async function handshake(
     data: { signedAuthToken: packet.authToken, authToken: verified.authToken, authTokenError: verified.error },
   };
   const blocked = await runMiddleware("handshake", worker.middlewares.handshake, action);
-  if (socket.state === "closed") return;
+  // The socket may have closed while the middleware ran (TypeScript keeps the narrowing above).
+  if ((socket.state as string) === "closed") return;
   if (blocked) {
     const statusCode = (blocked as { statusCode?: number }).statusCode ?? CloseCode.HandshakeRejected;
     socket.send({ rid: packet.cid, error: { ...(dehydrateError(blocked) as object), statusCode } });

@@ -55,7 +55,7 @@ export function runMiddleware<S extends MiddlewareStage>(
   for (let i = 0; i < fns.length; i++) {
     let result: ReturnType<Middleware<S>>;
     try {
-      result = fns[i](action);
+      result = fns[i]!(action);
     } catch (error) {
       return toError(error);
     }
@@ -71,7 +71,7 @@ async function finishAsync<S extends MiddlewareStage>(
   try {
     if ((await pending) === false) return silentBlockError(action, stage);
     for (let i = from + 1; i < fns.length; i++) {
-      if ((await fns[i](action)) === false) return silentBlockError(action, stage);
+      if ((await fns[i]!(action)) === false) return silentBlockError(action, stage);
     }
   } catch (error) {
     return toError(error);
