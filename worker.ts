@@ -12,6 +12,7 @@ import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { SocketWorker } from "./src/worker/SocketWorker.ts";
 import { jsonCodec } from "./src/protocol/codec.ts";
 import { CloseCode } from "./src/protocol/closeCodes.ts";
+import { reconnectHintReason } from "./src/protocol/reconnectHint.ts";
 import { startSocketWorker } from "./src/http/startSocketWorker.ts";
 import type { ServeHandle } from "./src/runtime/runtime.ts";
 import { createAuthEngine } from "./src/auth/createAuthEngine.ts";
@@ -58,8 +59,10 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
   }
 }
 
+/** Stop accepting, then close the sockets with 1001 and a reconnect hint, in batches across half the drain timeout. */
 async function drain(): Promise<void> {
-  worker?.detach(CloseCode.GoingAway);
-  await handle?.stop(false);
+  const stopped = handle?.stop(false);
+  await worker?.detach(CloseCode.GoingAway, reconnectHintReason(), worker.config.drainTimeout / 2);
+  await stopped;
   post({ type: "drained" });
 }

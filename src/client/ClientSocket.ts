@@ -10,11 +10,11 @@
  * const reply = await socket.invoke("echo", "hi");
  */
 import { jsonCodec } from "../protocol/codec.ts";
-import { CloseCode, closeReason, reconnectPolicy } from "../protocol/closeCodes.ts";
+import { CloseCode, closeReason } from "../protocol/closeCodes.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { dehydrateError, hydrateError } from "../protocol/dehydrate.ts";
 import { pongText, Reserved } from "../protocol/packets.ts";
-import { reconnectDelay } from "./backoff.ts";
+import { ReconnectSchedule } from "./ReconnectSchedule.ts";
 import type { Channel, ChannelHost, SubscribeOptions } from "./Channel.ts";
 import { ClientAuth } from "./ClientAuth.ts";
 import { handleServerEvent, type Reply, type ServerEventTarget, type ServerRequest } from "./handleServerEvent.ts";
@@ -42,7 +42,7 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
   readonly #requests: Requests;
   readonly #channels: Subscriptions;
   readonly #serverEvents: ServerEventTarget;
-  #attempt = 0;
+  readonly #reconnects = new ReconnectSchedule(() => this.options.autoReconnectOptions);
   #manualClose = false;
   #connectTimer: Timer;
   #pingTimer: Timer;
@@ -223,7 +223,7 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
     this.state = "open";
     this.id = status.id;
     if (typeof status.pingTimeout === "number") this.pingTimeout = status.pingTimeout;
-    this.#attempt = 0;
+    this.#reconnects.connected();
     this.#resetPingTimer();
     if (status.isAuthenticated && token) this.adoptToken(token, false);
     else this.forgetToken();
@@ -285,15 +285,14 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
     }
     this.emit(type, { code, reason: why });
     this.emit("close", { code, reason: why });
-    this.#scheduleReconnect(code);
+    this.#scheduleReconnect(code, reason);
   }
 
-  #scheduleReconnect(code: number): void {
+  /** By the close code's policy and backoff, or within a going-away close's hinted window. */
+  #scheduleReconnect(code: number, reason: string): void {
     if (this.#manualClose || !this.options.autoReconnect || this.state !== "closed") return;
-    const policy = reconnectPolicy(code);
-    if (policy === "never") return;
-    const delay = policy === "at once" && this.#attempt === 0 ? 0 : reconnectDelay(this.#attempt, this.options.autoReconnectOptions);
-    this.#attempt++;
+    const delay = this.#reconnects.next(code, reason);
+    if (delay === null) return;
     this.#reconnectTimer = setTimeout(() => (this.#reconnectTimer = undefined, this.connect()), delay);
   }
 }

@@ -19,6 +19,10 @@ export const denoRuntime: Runtime = {
     const topics = new Map<string, Set<WsConnection<T>>>();
     const sockets = new Set<WebSocket>();
     const decoder = new TextDecoder();
+    // Deno's shutdown() closes open WebSockets itself: stop(false) first refuses new
+    // requests (503), waits for the owner to close the open sockets, then shuts down.
+    let stopping = false;
+    let lastClosed: (() => void) | null = null;
     return new Promise((resolve) => {
       const server = Deno.serve({
         hostname: options.hostname,
@@ -28,7 +32,7 @@ export const denoRuntime: Runtime = {
         key: options.tls?.key,
         onListen: () => {},
       }, (request: Request, info: { remoteAddr: { hostname: string } }) =>
-        options.fetch(request, {
+        stopping ? new Response("Server is shutting down", { status: 503 }) : options.fetch(request, {
           upgrade(req: Request, data: T) {
             // Deno's remoteAddr is gone once the request is upgraded: read it first.
             const remoteAddress = info.remoteAddr.hostname;
@@ -70,6 +74,7 @@ export const denoRuntime: Runtime = {
               sockets.delete(socket);
               for (const topic of joined) conn.unsubscribe(topic);
               options.websocket.close(conn, event.code, event.reason);
+              if (sockets.size === 0) lastClosed?.();
             };
             socket.onerror = () => {};
             return response;
@@ -83,7 +88,9 @@ export const denoRuntime: Runtime = {
           if (set) for (const conn of set) conn.send(text);
         },
         async stop(closeActive = false) {
+          stopping = true;
           if (closeActive) for (const socket of sockets) socket.close(1001, "");
+          else if (sockets.size > 0) await new Promise<void>((resolve) => (lastClosed = resolve));
           await server.shutdown();
         },
       });

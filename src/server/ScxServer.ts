@@ -14,6 +14,7 @@ import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
 import { jsonCodec } from "../protocol/codec.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
+import { reconnectHintReason } from "../protocol/reconnectHint.ts";
 import { localLinkPair } from "../threads/localLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
 import { Supervisor } from "../threads/Supervisor.ts";
@@ -157,7 +158,7 @@ export class ScxServer {
     }
     const handle = this.#handle;
     this.#handle = null;
-    this.#worker!.detach(CloseCode.GoingAway);
+    void this.#worker!.detach(CloseCode.GoingAway, reconnectHintReason());
     await handle?.stop(true);
     await Promise.all(this.brokers.map((broker) => broker.close()));
   }

@@ -21,6 +21,7 @@ import { type ConnectionData, ServerSocket } from "./ServerSocket.ts";
 import { type Middleware, type MiddlewareStage, middlewareStages } from "./middleware.ts";
 import { Emitter } from "./Emitter.ts";
 import { deliverWithMiddleware } from "./deliverWithMiddleware.ts";
+import { drainSockets } from "./drainSockets.ts";
 
 export type Procedure = (data: any, socket: ServerSocket) => unknown;
 export type Receiver = (data: any, socket: ServerSocket) => void;
@@ -140,11 +141,11 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     }, pingInterval);
   }
 
-  /** Stop pinging and close every socket with `code`. */
-  detach(code: number, reason = ""): void {
+  /** Stop pinging and close every socket with `code`, in batches across `spreadMs` (0: at once). */
+  detach(code: number, reason = "", spreadMs = 0): Promise<void> {
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     this.#pingTimer = null;
-    for (const socket of this.clients.values()) socket.disconnect(code, reason);
+    return drainSockets(this.clients.values(), { code, reason, spreadMs });
   }
 
   /** A connection opened: it becomes a socket waiting for its #handshake. */
