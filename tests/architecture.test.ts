@@ -8,7 +8,7 @@
  * 5  roots      cli.ts · worker.ts · broker.ts · src/server/ · src/index.ts
  * 4  faces      src/http/
  * 3  roles      src/worker/ · src/broker/          (never import each other)
- * 2  services   src/auth/ · src/runtime/ · src/threads/ · src/cluster/
+ * 2  services   src/auth/ · src/runtime/ · src/threads/ · src/history/, then src/cluster/ (its engines carry stores)
  * 1  pure       src/protocol/ · src/config/ · src/log/
  *    client     src/client/ → src/client/ and src/protocol/ only (not frames.ts), no packages
  */
@@ -27,7 +27,9 @@ interface Unit { folder: string; layer: number }
 const layerOfFolder: Record<string, number> = {
   "src/http": 4,
   "src/worker": 3, "src/broker": 3,
-  "src/auth": 2, "src/runtime": 2, "src/threads": 2, "src/cluster": 2,
+  "src/auth": 2, "src/runtime": 2, "src/threads": 2, "src/history": 2,
+  // The Redis engine provides the Redis history store, so cluster sits just above history.
+  "src/cluster": 2.5,
   "src/protocol": 1, "src/config": 1, "src/log": 1,
   // The browser client sits just above the pure layer (it uses src/protocol); its own test
   // below says it may import nothing else.

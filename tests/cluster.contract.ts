@@ -4,12 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ClusterEngine } from "../src/cluster/ClusterEngine.ts";
+import type { Publication } from "../src/protocol/publication.ts";
 
-function inbox(engine: ClusterEngine) {
-  const got: Array<[string, string]> = [];
+export function inbox(engine: ClusterEngine) {
+  const got: Publication[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
-  engine.onPublication((channel, frame) => {
-    got.push([channel, frame]);
+  engine.onPublication((pub) => {
+    got.push(pub);
     for (const w of waiters) if (got.length >= w.count) w.resolve();
   });
   return {
@@ -32,28 +33,26 @@ export function engineContract(name: string, makeHosts: () => Promise<[ClusterEn
     });
     afterAll(() => cleanup());
 
-    test(`${name}: publish() reaches the other host in order, never its own`, async () => {
-      a.subscribe("c1");
-      b.subscribe("c1");
-      await settle(a, b);
-      for (let i = 0; i < 50; i++) a.publish("c1", `m${i}`);
-      b.publish("c1", "from-b");
+    test(`${name}: publish() reaches the other host in order once subscribe() has resolved, never its own`, async () => {
+      await Promise.all([a.subscribe("c1"), b.subscribe("c1")]);
+      for (let i = 0; i < 50; i++) a.publish({ ch: "c1", json: `"m${i}"` });
+      b.publish({ ch: "c1", json: undefined });
       await inboxB.until(50);
       await inboxA.until(1);
-      expect(inboxB.got.map(([, f]) => f)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
-      expect(inboxA.got).toEqual([["c1", "from-b"]]);
+      expect(inboxB.got).toEqual(Array.from({ length: 50 }, (_, i) => ({ ch: "c1", json: `"m${i}"` })));
+      expect(inboxA.got).toEqual([{ ch: "c1", json: undefined }]);
     });
 
-    test(`${name}: unsubscribe() stops deliveries; channels are kept apart`, async () => {
+    test(`${name}: subscribe() twice resolves both times; unsubscribe() stops deliveries; channels are kept apart`, async () => {
       inboxA.got.length = 0;
       inboxB.got.length = 0;
-      b.subscribe("c2");
+      await Promise.all([b.subscribe("c2"), b.subscribe("c2")]);
       b.unsubscribe("c1");
       await settle(a, b);
-      a.publish("c1", "nobody");
-      a.publish("c2", "only-c2");
+      a.publish({ ch: "c1", json: '"nobody"' });
+      a.publish({ ch: "c2", json: '{"only":"c2"}' });
       await inboxB.until(1);
-      expect(inboxB.got).toEqual([["c2", "only-c2"]]);
+      expect(inboxB.got).toEqual([{ ch: "c2", json: '{"only":"c2"}' }]);
     });
 
     test(`${name}: state() is ready when connected`, () => {
@@ -63,7 +62,7 @@ export function engineContract(name: string, makeHosts: () => Promise<[ClusterEn
   });
 }
 
-/** A subscribe is asynchronous on a real engine: a round trip through each makes it effective. */
+/** An unsubscribe is asynchronous on a real engine: a round trip through each makes it effective. */
 async function settle(...engines: ClusterEngine[]): Promise<void> {
   for (const engine of engines) await (engine as { settle?: () => Promise<void> }).settle?.();
 }

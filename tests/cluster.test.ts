@@ -27,7 +27,7 @@ engineContract("memory", async () => {
 });
 
 engineContract("redis", async () => {
-  const make = () => new RedisEngine({ urls: [redises[0].url, redises[1].url], prefix: "contract:", log: quiet });
+  const make = () => new RedisEngine({ urls: [redises[0]!.url, redises[1]!.url], prefix: "contract:", log: quiet });
   const a = make();
   const b = make();
   await Promise.all([a.connect(), b.connect()]);

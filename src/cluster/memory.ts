@@ -1,12 +1,14 @@
 /**
  * The memory engine: hosts that share one in-process hub (one host by default, where it
- * carries nothing; several in tests, to stand in for hosts).
+ * carries nothing; several in tests, to stand in for hosts). It has no shared history:
+ * each broker keeps its own (src/history/memory.ts).
  *
  * @example
  * const hub = new MemoryHub();
  * const a = new MemoryEngine(hub), b = new MemoryEngine(hub);
  */
 import type { ClusterEngine, EngineState } from "./ClusterEngine.ts";
+import type { Publication } from "../protocol/publication.ts";
 
 export class MemoryHub {
   readonly engines = new Set<MemoryEngine>();
@@ -14,16 +16,16 @@ export class MemoryHub {
 
 export class MemoryEngine implements ClusterEngine {
   readonly #channels = new Set<string>();
-  #handler: ((channel: string, frame: string) => void) | null = null;
+  #handler: ((pub: Publication) => void) | null = null;
 
   constructor(private readonly hub: MemoryHub = new MemoryHub()) {
     hub.engines.add(this);
   }
 
-  publish(channel: string, frame: string): void {
+  publish(pub: Publication): void {
     for (const engine of this.hub.engines) {
       // Delivered in a later microtask, as a network would, but in publish order.
-      if (engine !== this && engine.#channels.has(channel)) queueMicrotask(() => engine.#receive(channel, frame));
+      if (engine !== this && engine.#channels.has(pub.ch)) queueMicrotask(() => engine.#receive(pub));
     }
   }
 
@@ -35,7 +37,7 @@ export class MemoryEngine implements ClusterEngine {
     this.#channels.delete(channel);
   }
 
-  onPublication(handler: (channel: string, frame: string) => void): void {
+  onPublication(handler: (pub: Publication) => void): void {
     this.#handler = handler;
   }
 
@@ -48,7 +50,7 @@ export class MemoryEngine implements ClusterEngine {
     return Promise.resolve();
   }
 
-  #receive(channel: string, frame: string): void {
-    if (this.#channels.has(channel)) this.#handler?.(channel, frame);
+  #receive(pub: Publication): void {
+    if (this.#channels.has(pub.ch)) this.#handler?.(pub);
   }
 }

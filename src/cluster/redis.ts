@@ -1,79 +1,107 @@
 /**
  * The Redis engine: carries publications between hosts over Redis pub/sub, sharded over
- * several Redis instances by consistent hashing of channel names. Only this file imports
- * the Redis client (node-redis: maintained by Redis, runs on Bun and Deno, reconnects
- * and resubscribes by itself).
+ * several Redis instances by consistent hashing of channel names, and provides the
+ * history store every host shares (src/history/redis.ts), each channel's history on the
+ * shard of its pub/sub. Only src/cluster/ imports the Redis client (node-redis:
+ * maintained by Redis, runs on Bun and Deno, reconnects and resubscribes by itself).
  *
- * While a shard is down, publications for its channels reach local subscribers only (the
- * broker delivers them before the engine sees them) and are dropped for other hosts:
- * nothing buffers without bound. The outage is logged once, and once again on recovery.
+ * While a shard is down or hung, ephemeral publications for its channels reach local
+ * subscribers only (the broker delivers them before the engine sees them) and are
+ * dropped for other hosts: nothing buffers without bound. History appends and reads
+ * reject with ErrorName.Broker within `timeoutMs`. The outage is logged once, and once
+ * again on recovery. Pub/sub message format: pubsubMessage.ts.
  *
  * @example
  * const engine = new RedisEngine({ urls: ["redis://127.0.0.1:6379"], prefix: "scx:", log });
  * await engine.connect();
  */
-import { createClient, type RedisClientType } from "redis";
 import type { ClusterEngine, EngineState } from "./ClusterEngine.ts";
+import type { Publication } from "../protocol/publication.ts";
 import { HashRing } from "./hashRing.ts";
+import { RedisShard } from "./RedisShard.ts";
+import { decodeMessage, encodeEphemeral, hostIdLength } from "./pubsubMessage.ts";
+import { RedisHistoryStore } from "../history/redis.ts";
 import type { Logger } from "../log/logger.ts";
 
-const idLength = 16;
-
-interface Shard {
-  url: string;
-  pub: RedisClientType;
-  sub: RedisClientType;
-  up: boolean;
-  channels: Set<string>;
+export interface RedisEngineOptions {
+  urls: string[];
+  prefix: string;
+  log: Logger;
+  /** Longest wait for a Redis reply before a command fails and the shard counts as down (ms). */
+  timeoutMs?: number;
 }
 
-export interface RedisEngineOptions { urls: string[]; prefix: string; log: Logger }
+export const defaultRedisTimeoutMs = 2000;
 
 export class RedisEngine implements ClusterEngine {
-  /** Marks this host's own publications so the echo from Redis is ignored. */
-  readonly #hostId = crypto.randomUUID().replaceAll("-", "").slice(0, idLength);
-  readonly #shards = new Map<string, Shard>();
+  /** Marks this host's own ephemeral publications so the echo from Redis is ignored. */
+  readonly #hostId = crypto.randomUUID().replaceAll("-", "").slice(0, hostIdLength);
+  readonly #shards = new Map<string, RedisShard>();
   readonly #ring: HashRing<string>;
   readonly #prefix: string;
   readonly #log: Logger;
-  #handler: ((channel: string, frame: string) => void) | null = null;
+  readonly history: RedisHistoryStore;
+  #handler: ((pub: Publication) => void) | null = null;
   #stateHandler: ((state: EngineState) => void) | null = null;
   #dropped = 0;
-  #closing = false;
   readonly #pending = new Set<Promise<unknown>>();
+  /** Subscribes not yet answered, so a second caller waits for the same reply. */
+  readonly #subscribing = new Map<string, Promise<void>>();
 
   constructor(options: RedisEngineOptions) {
     this.#prefix = options.prefix;
     this.#log = options.log;
     this.#ring = new HashRing(options.urls);
-    for (const url of options.urls) this.#shards.set(url, this.#makeShard(url));
+    const timeoutMs = options.timeoutMs ?? defaultRedisTimeoutMs;
+    for (const url of options.urls) {
+      const shard = new RedisShard(url, { timeoutMs, onChange: (up) => this.#changed(shard, up) });
+      shard.onReady(() => {
+        for (const args of RedisHistoryStore.loadCommands()) shard.command(args).catch(() => {});
+      });
+      this.#shards.set(url, shard);
+    }
+    this.history = new RedisHistoryStore({ prefix: this.#prefix, send: (channel, args) => this.#shardFor(channel).command(args) });
   }
 
   /** Connect every shard; resolves when all are ready (or fails fast on a bad URL). */
   async connect(): Promise<void> {
-    await Promise.all([...this.#shards.values()].flatMap((shard) => [shard.pub.connect(), shard.sub.connect()]));
+    await Promise.all([...this.#shards.values()].map((shard) => shard.connect()));
   }
 
-  publish(channel: string, frame: string): void {
-    const shard = this.#shardFor(channel);
+  publish(pub: Publication): void {
+    const shard = this.#shardFor(pub.ch);
     if (!shard.up) {
       this.#dropped++;
       return;
     }
-    shard.pub.publish(this.#prefix + channel, this.#hostId + frame).catch(() => { this.#dropped++; });
+    shard.command(["PUBLISH", this.#prefix + pub.ch, encodeEphemeral(this.#hostId, pub)]).catch(() => { this.#dropped++; });
   }
 
-  subscribe(channel: string): void {
+  /** Resolves once Redis has answered the SUBSCRIBE (at once while the shard is down). */
+  subscribe(channel: string): Promise<void> {
     const shard = this.#shardFor(channel);
-    if (shard.channels.has(channel)) return;
+    if (shard.channels.has(channel)) return this.#subscribing.get(channel) ?? Promise.resolve();
     shard.channels.add(channel);
     // When the shard is down, node-redis subscribes again on reconnect (it keeps the listener).
-    this.#track(shard.sub.subscribe(this.#prefix + channel, this.#listener));
+    const command = shard.sub.subscribe(this.#prefix + channel, this.#listener);
+    if (!shard.up) {
+      this.#track(command);
+      return Promise.resolve();
+    }
+    const done = shard.subCommand(command).finally(() => {
+      if (this.#subscribing.get(channel) === done) this.#subscribing.delete(channel);
+    });
+    // Handled here too, so a caller that ignores the Promise never sees an unhandled rejection.
+    done.catch(() => {});
+    this.#subscribing.set(channel, done);
+    this.#track(done);
+    return done;
   }
 
   unsubscribe(channel: string): void {
     const shard = this.#shardFor(channel);
     if (!shard.channels.delete(channel)) return;
+    this.#subscribing.delete(channel);
     this.#track(shard.sub.unsubscribe(this.#prefix + channel, this.#listener));
   }
 
@@ -87,7 +115,7 @@ export class RedisEngine implements ClusterEngine {
     this.#pending.add(tracked);
   }
 
-  onPublication(handler: (channel: string, frame: string) => void): void {
+  onPublication(handler: (pub: Publication) => void): void {
     this.#handler = handler;
   }
 
@@ -96,8 +124,8 @@ export class RedisEngine implements ClusterEngine {
   }
 
   state(): EngineState {
-    const shards = [...this.#shards.values()];
-    return shards.every((shard) => shard.up) ? "ready" : "down";
+    for (const shard of this.#shards.values()) if (!shard.up) return "down";
+    return "ready";
   }
 
   /** Publications dropped for other hosts while a shard was down. */
@@ -106,40 +134,21 @@ export class RedisEngine implements ClusterEngine {
   }
 
   async close(): Promise<void> {
-    this.#closing = true;
-    await Promise.all([...this.#shards.values()].flatMap((shard) =>
-      [shard.pub, shard.sub].map((client) => client.isOpen ? client.close().catch(() => {}) : undefined)));
+    await Promise.all([...this.#shards.values()].map((shard) => shard.close()));
   }
 
   readonly #listener = (message: string, redisChannel: string) => {
-    if (message.startsWith(this.#hostId)) return;
-    this.#handler?.(redisChannel.slice(this.#prefix.length), message.slice(idLength));
+    const pub = decodeMessage(message, redisChannel.slice(this.#prefix.length), this.#hostId);
+    if (pub) this.#handler?.(pub);
   };
 
-  #shardFor(channel: string): Shard {
+  #shardFor(channel: string): RedisShard {
     return this.#shards.get(this.#ring.shardFor(channel))!;
   }
 
-  #makeShard(url: string): Shard {
-    const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 3000);
-    const pub = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } }) as RedisClientType;
-    const sub = createClient({ url, socket: { reconnectStrategy } }) as RedisClientType;
-    const shard: Shard = { url, pub, sub, up: false, channels: new Set() };
-    const update = () => {
-      const up = pub.isReady && sub.isReady;
-      if (up === shard.up || this.#closing) return;
-      shard.up = up;
-      if (up) this.#log.info("Redis shard is up", { url, channels: shard.channels.size, droppedWhileDown: this.#dropped });
-      else this.#log.error("Redis shard is down: publications reach this host's subscribers only until it is back", { url });
-      this.#stateHandler?.(this.state());
-    };
-    for (const client of [pub, sub]) {
-      // Errors are reported through the up/down transitions above, once per outage.
-      client.on("error", () => {});
-      client.on("ready", update);
-      client.on("end", update);
-      client.on("reconnecting", update);
-    }
-    return shard;
+  #changed(shard: RedisShard, up: boolean): void {
+    if (up) this.#log.info("Redis shard is up", { url: shard.url, channels: shard.channels.size, droppedWhileDown: this.#dropped });
+    else this.#log.error("Redis shard is down or not answering: publications reach this host's subscribers only, history channels refuse publications until it is back", { url: shard.url });
+    this.#stateHandler?.(this.state());
   }
 }

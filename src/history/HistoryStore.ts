@@ -49,8 +49,16 @@ export interface ReadResult {
 }
 
 export interface HistoryStore {
+  /**
+   * True when `append` also delivers the publication (with offset and epoch) to every
+   * host subscribed to the channel, this one included, through the cluster engine's
+   * `onPublication`, in offset order (Redis). The broker then delivers only what the
+   * engine hands it. False (memory): the broker delivers the appended publication itself.
+   */
+  readonly publishesToHosts: boolean;
   append(channel: string, json: string | undefined, keep: KeepOptions): StreamPosition | Promise<StreamPosition>;
   read(channel: string, options: ReadOptions, keep: KeepOptions): ReadResult | Promise<ReadResult>;
-  position(channel: string): StreamPosition | Promise<StreamPosition>;
+  /** The current position; a channel with no history gets its epoch now (offset 0), kept for `keep.ttl`. */
+  position(channel: string, keep: KeepOptions): StreamPosition | Promise<StreamPosition>;
   close(): Promise<void>;
 }

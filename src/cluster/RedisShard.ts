@@ -1,0 +1,106 @@
+/**
+ * One Redis instance as the engine uses it: a command connection (publish, history
+ * scripts; no offline queue, so commands fail at once while it is down) and a pub/sub
+ * connection (node-redis resubscribes it after a reconnect). Every command waits a
+ * bounded time (Deadlines): a Redis that is down or hung (stopped, socket open) makes
+ * it reject with ErrorName.Broker, "Redis is unreachable", and marks the shard down.
+ *
+ * @example
+ * const shard = new RedisShard("redis://127.0.0.1:6379", { timeoutMs: 2000, onChange: () => {} });
+ * await shard.connect();
+ * await shard.command(["PING"]);
+ */
+import { createClient, ErrorReply, type RedisClientType } from "redis";
+import { Deadlines } from "./Deadlines.ts";
+import { ErrorName, namedError } from "../protocol/errorNames.ts";
+
+export interface RedisShardOptions {
+  /** Longest wait for any Redis reply, in ms. */
+  timeoutMs: number;
+  /** The shard went up or down (connection, or replies late). */
+  onChange: (up: boolean) => void;
+}
+
+export class RedisShard {
+  readonly pub: RedisClientType;
+  readonly sub: RedisClientType;
+  readonly channels = new Set<string>();
+  readonly #pubDeadlines: Deadlines;
+  readonly #subDeadlines: Deadlines;
+  readonly #onReady: Array<() => void> = [];
+  #up = false;
+  #closing = false;
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
+
+  constructor(readonly url: string, private readonly options: RedisShardOptions) {
+    const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 3000);
+    this.pub = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } }) as RedisClientType;
+    this.sub = createClient({ url, socket: { reconnectStrategy } }) as RedisClientType;
+    const unreachable = () => namedError(ErrorName.Broker, `Redis is unreachable (${url}): no reply within ${options.timeoutMs} ms`);
+    this.#pubDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update());
+    this.#subDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update());
+    for (const client of [this.pub, this.sub]) {
+      // Errors are reported through the up/down transitions, once per outage.
+      client.on("error", () => {});
+      client.on("end", () => this.#update());
+      client.on("reconnecting", () => this.#update());
+    }
+    this.pub.on("ready", () => {
+      for (const hook of this.#onReady) hook();
+      this.#update();
+    });
+    this.sub.on("ready", () => this.#update());
+  }
+
+  get up(): boolean {
+    return this.#up;
+  }
+
+  /** Run `hook` each time the command connection is (re)connected, before other commands. */
+  onReady(hook: () => void): void {
+    this.#onReady.push(hook);
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+    // An idle hung Redis is noticed too: a PING per timeout keeps the deadlines honest.
+    this.#heartbeat ??= setInterval(() => {
+      if (this.pub.isReady) this.command(["PING"]).catch(() => {});
+    }, this.options.timeoutMs);
+  }
+
+  /** Send one command on the command connection; rejects with ErrorName.Broker. */
+  command<T = unknown>(args: string[]): Promise<T> {
+    return this.#pubDeadlines.guard(this.pub.sendCommand(args) as Promise<T>).catch((error) => {
+      throw this.#named(error);
+    });
+  }
+
+  /** A pub/sub connection command (subscribe, unsubscribe), with the same bounded wait. */
+  subCommand(command: Promise<unknown>): Promise<void> {
+    return this.#subDeadlines.guard(command).then(() => {}, (error) => {
+      throw this.#named(error);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#pubDeadlines.clear();
+    this.#subDeadlines.clear();
+    await Promise.all([this.pub, this.sub].map((client) => client.isOpen ? client.close().catch(() => {}) : undefined));
+  }
+
+  #named(error: unknown): Error {
+    if ((error as Error)?.name === ErrorName.Broker) return error as Error;
+    if (error instanceof ErrorReply) return namedError(ErrorName.Broker, error.message);
+    return namedError(ErrorName.Broker, `Redis is unreachable (${this.url}): ${(error as Error)?.message ?? error}`);
+  }
+
+  #update(): void {
+    const up = this.pub.isReady && this.sub.isReady && !this.#pubDeadlines.late && !this.#subDeadlines.late;
+    if (up === this.#up || this.#closing) return;
+    this.#up = up;
+    this.options.onChange(up);
+  }
+}

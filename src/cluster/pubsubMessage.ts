@@ -1,0 +1,33 @@
+/**
+ * The text of one Redis pub/sub message, one publication each, cheap to make and read:
+ * - ephemeral: `<hostId><json>`: the publishing host's id (16 hex characters) so that
+ *   host skips its own echo, then the data's JSON text (empty when there is none);
+ * - kept (history / latest): `#<offset>:<epoch>:<json>`, made by the history store's Lua
+ *   script in Redis. No host id: every host, the publisher's included, delivers it from
+ *   the pub/sub stream, so each sees one channel's offsets in one order.
+ * JSON text is never empty, so "" stands for no data. Epochs never contain ":".
+ *
+ * @example
+ * encodeEphemeral(hostId, { ch: "chat", json: '"hi"' }); // hostId + '"hi"'
+ * decodeMessage("#7:x9f2:\"hi\"", "chat", hostId); // { ch: "chat", json: '"hi"', offset: 7, epoch: "x9f2" }
+ */
+import type { Publication } from "../protocol/publication.ts";
+
+export const hostIdLength = 16;
+
+export function encodeEphemeral(hostId: string, pub: Publication): string {
+  return pub.json === undefined ? hostId : hostId + pub.json;
+}
+
+/** The publication a message carries; null for this host's own ephemeral echo. */
+export function decodeMessage(message: string, ch: string, hostId: string): Publication | null {
+  if (message.charCodeAt(0) === 35 /* # */) {
+    const colon = message.indexOf(":", 1);
+    const colon2 = message.indexOf(":", colon + 1);
+    const json = message.slice(colon2 + 1);
+    return { ch, json: json === "" ? undefined : json, offset: Number(message.slice(1, colon)), epoch: message.slice(colon + 1, colon2) };
+  }
+  if (message.startsWith(hostId)) return null;
+  const json = message.slice(hostIdLength);
+  return { ch, json: json === "" ? undefined : json };
+}
