@@ -8,15 +8,40 @@
  * const chat = socket.subscribe("chat");
  * chat.watch((message) => show(message));
  * for await (const message of chat) show(message);
+ *
+ * On a channel with history (`channels: [{ match, history }]` on the server) it keeps the
+ * position it reached, resubscribes with `since` after every reconnect, drops publications
+ * it has already seen, and tells whether the server recovered what it missed:
+ * chat.on("recovery", ({ recovered }) => { if (!recovered) reload(); });
  */
+import type { StreamPosition } from "../protocol/publication.ts";
+import { ChannelPosition } from "./ChannelPosition.ts";
 import { type EventStream, Listeners } from "./Listeners.ts";
 
 export type ChannelState = "pending" | "subscribed" | "unsubscribed";
 
-/** `subscribe(name, options)`: `waitForAuth` holds the #subscribe until the socket is authenticated; `data` goes with it. */
+/**
+ * `subscribe(name, options)`: `waitForAuth` holds the #subscribe until the socket is
+ * authenticated; `data` goes with it; `since` (a saved `channel.position`) asks a channel
+ * with history to replay what came after it.
+ */
 export interface SubscribeOptions {
   waitForAuth?: boolean;
   data?: unknown;
+  since?: StreamPosition;
+}
+
+/** `channel.history(options)`: the first `limit` publications after `since`, or without `since` the latest `limit`. */
+export interface HistoryOptions {
+  since?: StreamPosition;
+  limit?: number;
+}
+
+/** The #history answer: publications ascending by offset, and the channel's position. */
+export interface HistoryPage<T = any> {
+  publications: Array<{ offset: number; data: T }>;
+  offset: number;
+  epoch: string;
 }
 
 /** What a Channel needs from its socket. */
@@ -27,6 +52,11 @@ export interface ChannelHost {
   invokePublish(name: string, data: unknown): Promise<void>;
 }
 
+/** A ChannelHost that also reads history (Subscriptions builds it around the socket). */
+export interface ChannelLink extends ChannelHost {
+  history(name: string, options: HistoryOptions): Promise<HistoryPage>;
+}
+
 export class Channel<T = any> implements AsyncIterable<T> {
   state: ChannelState = "unsubscribed";
   waitForAuth = false;
@@ -34,8 +64,15 @@ export class Channel<T = any> implements AsyncIterable<T> {
   data: unknown = undefined;
   readonly #watchers = new Set<(data: T) => void>();
   readonly #events = new Listeners();
+  /** @internal Where the channel's history stands for this client. */
+  readonly stream = new ChannelPosition();
 
-  constructor(readonly name: string, private readonly host: ChannelHost) {}
+  constructor(readonly name: string, private readonly host: ChannelLink) {}
+
+  /** The offset and epoch reached on a channel with history (save it to pass as `since` later), else null. */
+  get position(): StreamPosition | null {
+    return this.stream.value;
+  }
 
   /** Call `fn` with every publication. */
   watch(fn: (data: T) => void): void {
@@ -61,7 +98,7 @@ export class Channel<T = any> implements AsyncIterable<T> {
     return this.#events.listener<T>("data")[Symbol.asyncIterator]();
   }
 
-  /** This channel's events: subscribe, subscribeFail, unsubscribe, kickOut. */
+  /** This channel's events: subscribe, subscribeFail, unsubscribe, kickOut, recovery. */
   listener<E = any>(event: string): EventStream<E> {
     return this.#events.listener<E>(event);
   }
@@ -89,6 +126,17 @@ export class Channel<T = any> implements AsyncIterable<T> {
 
   invokePublish(data: T): Promise<void> {
     return this.host.invokePublish(this.name, data);
+  }
+
+  /**
+   * Read the channel's history (#history): `{ publications: [{ offset, data }], offset, epoch }`.
+   * Rejects with the server's error on a channel without history or when middleware refuses.
+   *
+   * @example
+   * const { publications } = await chat.history({ limit: 20 });
+   */
+  history(options: HistoryOptions = {}): Promise<HistoryPage<T>> {
+    return this.host.history(this.name, options);
   }
 
   /** @internal The socket delivers a publication. */

@@ -68,7 +68,7 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
       isOpen,
       emit,
       isAuthenticated: () => this.authState === "authenticated",
-      request: (event, data) => this.#requests.request(event, data),
+      request: (event, data, done) => this.#requests.call(event, data, done),
       send: (event, data) => this.#requests.transmit(event, data),
     });
     this.#serverEvents = {

@@ -49,6 +49,15 @@ export class Requests {
     return this.#expect(event, data, ackTimeout, (outbound) => this.#send(outbound));
   }
 
+  /**
+   * Send now, ahead of the queue, without a timeout, and call `done` synchronously while
+   * the reply is handled (#subscribe: so a publication behind the reply in the same batch
+   * already sees what the reply set up), or with the BadConnectionError when the connection drops.
+   */
+  call(event: string, data: unknown, done: (error: Error | null, reply?: unknown) => void): void {
+    this.#send({ event, data, pending: { event, resolve: (reply) => done(null, reply), reject: (error) => done(error as Error) } });
+  }
+
   /** Send everything queued, in order. */
   flush(): void {
     for (const outbound of this.#queue.splice(0)) this.#send(outbound);

@@ -36,7 +36,7 @@ export function handleServerEvent(target: ServerEventTarget, packet: EventPacket
   const cid = typeof packet.cid === "number" ? packet.cid : undefined;
   switch (event) {
     case Reserved.publish:
-      if (typeof data?.channel === "string") target.channels.deliver(data.channel, data.data);
+      if (typeof data?.channel === "string") target.channels.deliver(data.channel, data.data, data.offset, data.epoch);
       return;
     case Reserved.kickOut:
       if (typeof data?.channel === "string") target.channels.kickOut(data.channel, data.message);

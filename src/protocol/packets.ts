@@ -30,6 +30,7 @@ export const Reserved = {
   authenticate: "#authenticate",
   setAuthToken: "#setAuthToken",
   removeAuthToken: "#removeAuthToken",
+  history: "#history",
 } as const;
 
 export function publishFrame(codec: Codec, channel: string, data: unknown): string {
