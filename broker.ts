@@ -25,7 +25,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   switch (message.type) {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
-      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log });
+      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels });
       setInterval(() => post({ type: "beat" }), heartbeatInterval);
       // Workers may attach before the engine exists; useEngine() subscribes what they want.
       createEngine(message.config.cluster, log).then((engine) => {

@@ -1,55 +1,83 @@
 /**
  * A broker owns a shard of channels: which workers have subscribers for each, and it
- * forwards every publication once to each interested worker. With a cluster engine it
- * also subscribes the engine to channels this host wants, sends local publications out
- * through it, and delivers what other hosts publish. Local delivery never waits for the
- * engine, so it goes on while the engine is down.
+ * forwards every publication once to each interested worker. On channels whose namespace
+ * keeps publications (history, latest) it first appends them to the history store, which
+ * gives them their offset and epoch, and answers subscribe reads and `#history`. With a
+ * cluster engine it also subscribes the engine to channels this host wants, sends local
+ * publications out through it, and delivers what other hosts publish. Local delivery of
+ * ephemeral publications never waits for the engine, so it goes on while the engine is down.
  *
  * @example
- * const broker = new Broker();
+ * const broker = new Broker({ channels: config.channels });
  * broker.attachWorker(0, link);
  */
 import type { Link } from "../threads/Link.ts";
-import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
+import type { BrokerToWorker, ErrorRecord, WorkerToBroker } from "../threads/messages.ts";
 import type { ClusterEngine, EngineState } from "../cluster/ClusterEngine.ts";
+import type { HistoryStore } from "../history/HistoryStore.ts";
+import type { ChannelNamespace } from "../config/channels.ts";
+import type { Publication } from "../protocol/publication.ts";
 import type { Logger } from "../log/logger.ts";
+import { ErrorName } from "../protocol/errorNames.ts";
+import { BrokerHistory, whenReady } from "./history.ts";
+import { MemoryHistoryStore } from "../history/memory.ts";
 
 type WorkerLink = Link<WorkerToBroker, BrokerToWorker>;
+type PubMessage = Extract<WorkerToBroker, { t: "pub" }>;
 
 /** How long a restarted broker holds publications for workers that have not resynced. */
 const resyncTimeout = 2000;
+/** Longest a subscribe waits for the engine to confirm before it is acknowledged anyway. */
+const engineSubscribeTimeout = 5000;
+
+function errorRecord(error: unknown): ErrorRecord {
+  const e = error as { name?: string; message?: string };
+  return { name: e?.name && e.name !== "Error" ? e.name : ErrorName.Broker, message: e?.message ?? String(error) };
+}
 
 export class Broker {
   readonly #workers = new Map<number, WorkerLink>();
   /** Workers a restarted broker still waits on for their channel lists. */
   readonly #awaiting = new Set<number>();
   /** Publications held meanwhile (null when nothing is awaited). */
-  #held: Array<{ ch: string; frame: string }> | null = null;
+  #held: Array<{ message: PubMessage; link: WorkerLink }> | null = null;
   #resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** channel → ids of workers with local subscribers */
   readonly #channels = new Map<string, Set<number>>();
+  /** channel → the engine's subscribe still under way */
+  readonly #subscribing = new Map<string, Promise<void>>();
   #engine: ClusterEngine | null = null;
+  #history: BrokerHistory;
+  readonly #namespaces: readonly ChannelNamespace[];
+  /** Publications on kept channels lost because the store failed and nobody could be told. */
+  dropped = 0;
 
   /** True while an engine is on its way (created asynchronously): not ready until it is. */
   #awaitingEngine: boolean;
 
   readonly #log: Logger | null;
 
-  constructor(options: { engine?: ClusterEngine | null; awaitingEngine?: boolean; log?: Logger } = {}) {
+  constructor(options: {
+    engine?: ClusterEngine | null; awaitingEngine?: boolean; log?: Logger;
+    channels?: readonly ChannelNamespace[]; history?: HistoryStore;
+  } = {}) {
     this.#awaitingEngine = options.awaitingEngine ?? false;
     this.#log = options.log ?? null;
+    this.#namespaces = options.channels ?? [];
+    this.#history = new BrokerHistory(this.#namespaces, options.history ?? new MemoryHistoryStore());
     if (options.engine) this.useEngine(options.engine);
   }
 
-  /** Carry publications between hosts through this engine from now on. */
+  /** Carry publications between hosts through this engine from now on (and use its history store, if it has one). */
   useEngine(engine: ClusterEngine): void {
     this.#engine = engine;
     this.#awaitingEngine = false;
-    engine.onPublication((channel, frame) => this.deliver(channel, frame));
+    if (engine.history) this.#history = new BrokerHistory(this.#namespaces, engine.history);
+    engine.onPublication((pub) => this.deliver(pub));
     engine.onStateChange?.((state) => {
       for (const link of this.#workers.values()) link.post({ t: "engine", state });
     });
-    for (const channel of this.#channels.keys()) engine.subscribe(channel);
+    for (const channel of this.#channels.keys()) this.#engineSubscribe(channel);
     for (const link of this.#workers.values()) link.post({ t: "engine", state: engine.state() });
   }
 
@@ -89,26 +117,26 @@ export class Broker {
   }
 
   /** Deliver a publication to every interested worker (also used by the cluster engine). */
-  deliver(channel: string, frame: string): void {
-    const ids = this.#channels.get(channel);
+  deliver(pub: Publication): void {
+    const ids = this.#channels.get(pub.ch);
     if (!ids) return;
-    for (const id of ids) this.#workers.get(id)?.post({ t: "pub", ch: channel, frame });
+    const message: BrokerToWorker = { t: "pub", ch: pub.ch, json: pub.json };
+    if (pub.offset !== undefined) Object.assign(message, { offset: pub.offset, epoch: pub.epoch });
+    for (const id of ids) this.#workers.get(id)?.post(message);
   }
 
   #handle(id: number, link: WorkerLink, message: WorkerToBroker): void {
     switch (message.t) {
       case "pub":
         if (this.#held) {
-          this.#held.push(message);
+          this.#held.push({ message, link });
           return;
         }
-        this.deliver(message.ch, message.frame);
-        this.#engine?.publish(message.ch, message.frame);
-        return;
+        return this.#publish(message, link);
       case "sub":
-        this.#add(id, message.ch);
-        link.post({ t: "subAck", ch: message.ch });
-        return;
+        return this.#subscribe(id, link, message);
+      case "hist":
+        return this.#readHistory(link, message);
       case "unsub": {
         const ids = this.#channels.get(message.ch);
         if (ids?.delete(id) && ids.size === 0) this.#drop(message.ch);
@@ -121,13 +149,77 @@ export class Broker {
     }
   }
 
-  #add(id: number, channel: string): void {
+  #publish(message: PubMessage, link: WorkerLink): void {
+    const keep = this.#history.keep(message.ch);
+    if (!keep) {
+      const pub = { ch: message.ch, json: message.json };
+      this.deliver(pub);
+      this.#engine?.publish(pub);
+      if (message.id !== undefined) link.post({ t: "pubAck", id: message.id });
+      return;
+    }
+    const store = this.#history.store;
+    whenReady(store.append(message.ch, message.json, keep), (position) => {
+      // A store that publishes to hosts (Redis) hands it back to every host, this one included, through the engine.
+      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch });
+      if (message.id !== undefined) link.post({ t: "pubAck", id: message.id, position });
+    }, (error) => {
+      // Never delivered without an offset: the publisher learns it when it asked, else it is counted and logged.
+      if (message.id !== undefined) return link.post({ t: "pubAck", id: message.id, error: errorRecord(error) });
+      this.dropped++;
+      this.#log?.warn("Dropped a publication: the history store failed", { channel: message.ch, error: String(error) });
+    });
+  }
+
+  #subscribe(id: number, link: WorkerLink, message: Extract<WorkerToBroker, { t: "sub" }>): void {
+    const ch = message.ch;
+    const subscribed = this.#add(id, ch);
+    const answer = () => {
+      const keep = message.read ? this.#history.keep(ch) : null;
+      if (message.id === undefined || !message.read || !keep) return link.post({ t: "subAck", ch, id: message.id });
+      whenReady(this.#history.subscribeRead(ch, message.read, keep), (result) => {
+        link.post({ t: "subAck", ch, id: message.id, position: result.position, pubs: result.publications, complete: result.complete });
+      }, (error) => link.post({ t: "subAck", ch, id: message.id, error: errorRecord(error) }));
+    };
+    if (subscribed) subscribed.then(answer);
+    else answer();
+  }
+
+  #readHistory(link: WorkerLink, message: Extract<WorkerToBroker, { t: "hist" }>): void {
+    const keep = this.#history.keep(message.ch);
+    if (!keep) {
+      return link.post({ t: "histAck", id: message.id, error: { name: ErrorName.InvalidAction, message: `The ${message.ch} channel keeps no history` } });
+    }
+    const limit = Math.min(message.limit ?? keep.size, keep.size);
+    whenReady(this.#history.store.read(message.ch, { since: message.since, limit }, keep), (result) => {
+      link.post({ t: "histAck", id: message.id, pubs: result.publications, position: result.position });
+    }, (error) => link.post({ t: "histAck", id: message.id, error: errorRecord(error) }));
+  }
+
+  /** Register a worker's interest; returns the engine's subscribe while it is still under way. */
+  #add(id: number, channel: string): Promise<void> | undefined {
     let ids = this.#channels.get(channel);
     if (!ids) {
       this.#channels.set(channel, ids = new Set());
-      this.#engine?.subscribe(channel);
+      this.#engineSubscribe(channel);
     }
     ids.add(id);
+    return this.#subscribing.get(channel);
+  }
+
+  #engineSubscribe(channel: string): void {
+    const result = this.#engine?.subscribe(channel);
+    if (!(result instanceof Promise)) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bounded = Promise.race([
+      result.catch((error) => this.#log?.warn("Engine subscribe failed", { channel, error: String(error) })),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, engineSubscribeTimeout); }),
+    ]).then(() => {
+      clearTimeout(timer);
+      if (this.#subscribing.get(channel) === tracked) this.#subscribing.delete(channel);
+    });
+    const tracked = bounded;
+    this.#subscribing.set(channel, tracked);
   }
 
   /** Every awaited worker has resynced (or the wait timed out): deliver what was held. */
@@ -138,23 +230,23 @@ export class Broker {
     const held = this.#held ?? [];
     this.#held = null;
     if (why) this.#log?.warn(`Waiting for workers' channel lists ${why}; delivering ${held.length} held publications`);
-    for (const message of held) {
-      this.deliver(message.ch, message.frame);
-      this.#engine?.publish(message.ch, message.frame);
-    }
+    for (const { message, link } of held) this.#publish(message, link);
   }
 
   #drop(channel: string): void {
     this.#channels.delete(channel);
+    this.#subscribing.delete(channel);
     this.#engine?.unsubscribe(channel);
   }
 
   /** Resolves when the engine has acted on every subscribe and unsubscribe so far. */
   async settle(): Promise<void> {
+    await Promise.all(this.#subscribing.values());
     await (this.#engine as { settle?: () => Promise<void> } | null)?.settle?.();
   }
 
   async close(): Promise<void> {
     await this.#engine?.close();
+    await this.#history.store.close();
   }
 }

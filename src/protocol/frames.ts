@@ -8,6 +8,14 @@
  * classify({ event: "#subscribe", data: { channel: "a" }, cid: 3 }); // { kind: "subscribe", ... }
  */
 import { Reserved } from "./packets.ts";
+import type { StreamPosition } from "./publication.ts";
+
+/** A `since` position (`{ offset, epoch }`, §3 of issue 11's wire format), or undefined when absent or malformed. */
+export function streamPosition(value: unknown): StreamPosition | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const { offset, epoch } = value as { offset?: unknown; epoch?: unknown };
+  return Number.isSafeInteger(offset) && (offset as number) >= 0 && typeof epoch === "string" ? { offset: offset as number, epoch } : undefined;
+}
 
 /** `{ channel: string, data? }` (PROTOCOL.md §4.1, §4.3); anything else is malformed. */
 function channelData(value: unknown): { channel: string; data: unknown } | null {
@@ -18,7 +26,7 @@ function channelData(value: unknown): { channel: string; data: unknown } | null 
 
 export type Inbound =
   | { kind: "handshake"; cid: number | undefined; authToken: string | null }
-  | { kind: "subscribe"; cid: number | undefined; channel: string | undefined; data: unknown }
+  | { kind: "subscribe"; cid: number | undefined; channel: string | undefined; data: unknown; since?: StreamPosition }
   | { kind: "unsubscribe"; cid: number | undefined; channel: string | undefined }
   | { kind: "publish"; cid: number | undefined; channel: string | undefined; data: unknown }
   | { kind: "authenticate"; cid: number | undefined; token: unknown }
@@ -49,7 +57,9 @@ export function classify(value: unknown): Inbound {
     }
     case Reserved.subscribe: {
       const parsed = channelData(data);
-      return { kind: "subscribe", cid, channel: parsed?.channel, data: parsed?.data };
+      const since = streamPosition((data as { since?: unknown } | undefined)?.since);
+      return since ? { kind: "subscribe", cid, channel: parsed?.channel, data: parsed?.data, since }
+        : { kind: "subscribe", cid, channel: parsed?.channel, data: parsed?.data };
     }
     case Reserved.unsubscribe:
       return { kind: "unsubscribe", cid, channel: typeof data === "string" ? data : undefined };

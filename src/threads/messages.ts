@@ -1,17 +1,41 @@
 /**
- * The messages that cross between socket workers and brokers. A publication carries its
- * already-encoded `#publish` frame, so it is encoded once on the publishing worker and
- * never again, however many workers receive it.
+ * The messages that cross between socket workers and brokers. A publication travels as
+ * data (channel, data as JSON text, offset/epoch where the channel keeps publications):
+ * its data is encoded once on the publishing worker, and each receiving worker splices
+ * it into its protocol's frame once, however many sockets get it.
+ *
+ * Requests that want an answer carry an `id` (unique per worker); the broker answers
+ * with the same id, on the same link, after every publication it delivered before.
+ *
+ * @example
+ * link.post({ t: "pub", ch: "chat/1", json: '"hi"', id: 4 }); // answered by { t: "pubAck", id: 4, position }
  */
+import type { Publication, StreamPosition } from "../protocol/publication.ts";
+
+export interface ErrorRecord { name: string; message: string }
+
 export type WorkerToBroker =
-  | { t: "sub"; ch: string }
+  /**
+   * This worker wants the channel. With `id`, answered by a subAck with that id (kept
+   * channels: with the position and what `read` asked for); without, by `{ t: "subAck", ch }`.
+   */
+  | { t: "sub"; ch: string; id?: number; read?: SubRead }
   | { t: "unsub"; ch: string }
-  | { t: "pub"; ch: string; frame: string }
+  /** A publication; with `id`, answered by a pubAck (the position on kept channels, or an error). */
+  | { t: "pub"; ch: string; json: string | undefined; id?: number }
+  /** Read a kept channel's history (`#history`, exchange.history). */
+  | { t: "hist"; id: number; ch: string; since?: StreamPosition; limit?: number }
   /** Sent after a broker restart: every channel this worker has local subscribers for. */
   | { t: "resync"; chs: string[] };
 
+/** What a subscribe on a kept channel reads: publications after `since` (recovery), or the latest one. */
+export type SubRead = { since: StreamPosition } | { latest: true } | { position: true };
+
 export type BrokerToWorker =
-  | { t: "subAck"; ch: string }
+  | { t: "subAck"; ch: string; id?: number; position?: StreamPosition; pubs?: Publication[]; complete?: boolean; error?: ErrorRecord }
+  | { t: "pubAck"; id: number; position?: StreamPosition; error?: ErrorRecord }
+  | { t: "histAck"; id: number; pubs?: Publication[]; position?: StreamPosition; error?: ErrorRecord }
   /** The broker's cluster engine changed state (for /readyz). */
   | { t: "engine"; state: "ready" | "connecting" | "down" }
-  | { t: "pub"; ch: string; frame: string };
+  /** A publication (the Publication fields beside `t`, so nothing is wrapped twice). */
+  | ({ t: "pub" } & Publication);

@@ -14,14 +14,17 @@ import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
 import type { ServeHandle, WsConnection } from "../runtime/runtime.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
-import { brokerIndex } from "../protocol/channelHash.ts";
-import { publishFrame } from "../protocol/packets.ts";
+import type { Publication, StreamPosition } from "../protocol/publication.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { type ConnectionData, ServerSocket } from "./ServerSocket.ts";
 import { type Middleware, type MiddlewareStage, middlewareStages } from "./middleware.ts";
 import { Emitter } from "./Emitter.ts";
-import { deliverWithMiddleware } from "./deliverWithMiddleware.ts";
 import { drainSockets } from "./drainSockets.ts";
+import { BrokerLinks } from "./brokerLinks.ts";
+import { ChannelTable, type Listener, type SubscribeOptions } from "./channels.ts";
+import { keepsPublications } from "../config/channels.ts";
+
+export { topicOf } from "./channels.ts";
 
 export type Procedure = (data: any, socket: ServerSocket) => unknown;
 export type Receiver = (data: any, socket: ServerSocket) => void;
@@ -35,18 +38,6 @@ export interface WorkerEvents {
   deauthentication: [socket: ServerSocket];
 }
 
-/** Most messages held for one restarting broker before the oldest are dropped. */
-const heldLimit = 100_000;
-
-/**
- * The native topic of a channel. Bun refuses empty topic names, and SocketCluster allows
- * an empty channel name, so "" gets a reserved name (NUL is refused in channel names).
- */
-export function topicOf(channel: string): string {
-  return channel === "" ? "\u0000scx:empty" : channel;
-}
-
-
 export class SocketWorker extends Emitter<WorkerEvents> {
   readonly config: Config;
   readonly codec: Codec;
@@ -57,15 +48,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   readonly middlewares: { [S in MiddlewareStage]: Middleware<S>[] } = { handshake: [], inbound: [], outbound: [] };
   /** Open (handshaken) and connecting sockets, by id. */
   readonly clients = new Map<string, ServerSocket>();
-  /** channel → this worker's subscribed sockets */
-  readonly #local = new Map<string, Set<ServerSocket>>();
-  /** channel → resolvers waiting for the broker's subAck, in send order */
-  readonly #awaitingAck = new Map<string, Array<() => void>>();
-  readonly #brokers: Link<BrokerToWorker, WorkerToBroker>[];
-  /** broker index → messages held while that broker restarts */
-  readonly #held = new Map<number, WorkerToBroker[]>();
-  /** broker index → its cluster engine's state */
-  readonly #engineStates = new Map<number, string>();
+  readonly links: BrokerLinks;
+  readonly channels: ChannelTable;
   #auth: AuthEngine | null;
   #serve: ServeHandle | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -80,8 +64,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     this.log = options.log;
     this.id = options.id ?? 0;
     this.#auth = options.auth ?? null;
-    this.#brokers = options.brokers;
-    this.#brokers.forEach((link, index) => link.onMessage((message) => this.#fromBroker(message, index)));
+    this.links = new BrokerLinks(options.brokers, this.log, (message) => this.#fromBroker(message));
+    this.channels = new ChannelTable(this, this.config.channels);
   }
 
   /** Register the function that answers invokes of `name`; its return value is the reply. */
@@ -115,13 +99,38 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     return this.#auth !== null;
   }
 
-  /** Publish to a channel on every worker (and host); resolves once handed to its broker. */
-  publish(channel: string, data: unknown): void {
-    this.publishFrame(channel, publishFrame(this.codec, channel, data));
+  /**
+   * Publish to a channel on every worker (and host). `ack`: "auto" waits for the broker's
+   * answer on kept channels only, "always" on every channel, "never" fires and forgets
+   * (a broker that cannot store it counts and logs the loss). The answer is the position
+   * (`{ offset, epoch }`) on kept channels, `{}` otherwise; it rejects when the history
+   * store failed. Throws at once when the data cannot be encoded.
+   */
+  publish(channel: string, data: unknown, ack: "auto" | "always" | "never" = "auto"): Promise<Partial<StreamPosition>> | void {
+    const json = data === undefined ? undefined : this.codec.encode(data);
+    if (ack === "never" || (ack === "auto" && !keepsPublications(this.channels.namespace(channel)))) {
+      this.links.post(channel, { t: "pub", ch: channel, json });
+      return;
+    }
+    return this.links.request<Extract<BrokerToWorker, { t: "pubAck" }>>(channel, { t: "pub", ch: channel, json }).then((ack) => {
+      if (ack.error) throw namedError(ack.error.name, ack.error.message);
+      return ack.position ? { offset: ack.position.offset, epoch: ack.position.epoch } : {};
+    });
   }
 
-  publishFrame(channel: string, frame: string): void {
-    this.#brokers[brokerIndex(channel, this.#brokers.length)]!.post({ t: "pub", ch: channel, frame });
+  /** Read a history channel's kept publications (ascending by offset) and its position. */
+  async history(channel: string, options: { since?: StreamPosition; limit?: number } = {}): Promise<{ publications: Publication[]; position: StreamPosition }> {
+    if (!this.channels.namespace(channel)?.history) {
+      throw namedError(ErrorName.InvalidAction, `The ${channel} channel has no history (no channels: entry with history matches it)`);
+    }
+    const ack = await this.links.request<Extract<BrokerToWorker, { t: "histAck" }>>(channel, { t: "hist", ch: channel, ...options });
+    if (ack.error) throw namedError(ack.error.name, ack.error.message);
+    return { publications: ack.pubs ?? [], position: ack.position! };
+  }
+
+  /** A server-side subscriber: gets every publication on the channel; resolves with its unsubscribe function. */
+  listen(channel: string, listener: Listener): Promise<() => void> {
+    return this.channels.listen(channel, listener);
   }
 
   /** Start pinging; `serve` is the runtime server this worker's sockets live on. */
@@ -164,40 +173,26 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     if (wasOpen) this.emit("disconnection", socket, code, reason);
   }
 
-  /** Add a socket to a channel; resolves once its broker knows this worker wants it. */
-  subscribeSocket(socket: ServerSocket, channel: string): void | Promise<void> {
-    if (socket.channels.has(channel)) return;
+  /**
+   * Add a socket to a channel; `options.reply` sends the #subscribe reply once its broker
+   * knows this worker wants it (and, on kept channels, before any recovered publication).
+   */
+  subscribeSocket(socket: ServerSocket, channel: string, options: SubscribeOptions): void | Promise<void> {
+    if (socket.channels.has(channel)) return options.reply();
     socket.channels.add(channel);
-    socket.connection.subscribe(topicOf(channel));
-    let sockets = this.#local.get(channel);
-    if (!sockets) {
-      this.#local.set(channel, sockets = new Set());
-      sockets.add(socket);
-      this.emit("subscription", socket, channel);
-      return this.#brokerSubscribe(channel);
-    }
-    sockets.add(socket);
     this.emit("subscription", socket, channel);
-    const waiting = this.#awaitingAck.get(channel);
-    // An earlier subscriber's broker round trip is still under way: wait for the same one.
-    if (waiting?.length) return new Promise((resolve) => waiting.push(resolve));
+    return this.channels.subscribe(socket, channel, options);
   }
 
   unsubscribeSocket(socket: ServerSocket, channel: string): void {
     if (!socket.channels.delete(channel)) return;
-    if (socket.state !== "closed") socket.connection.unsubscribe(topicOf(channel));
-    const sockets = this.#local.get(channel);
-    sockets?.delete(socket);
+    this.channels.unsubscribe(socket, channel);
     this.emit("unsubscription", socket, channel);
-    if (sockets && sockets.size === 0) {
-      this.#local.delete(channel);
-      this.#brokerFor(channel).post({ t: "unsub", ch: channel });
-    }
   }
 
   /** Channels with subscribers on this worker (sent to a restarted broker). */
   localChannels(): string[] {
-    return [...this.#local.keys()];
+    return this.channels.names();
   }
 
   /**
@@ -205,74 +200,32 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    * that this worker has subscribers for. Clients notice nothing.
    */
   replaceBroker(index: number, link: Link<BrokerToWorker, WorkerToBroker>): void {
-    this.#brokers[index]?.close();
-    this.#brokers[index] = link;
-    link.onMessage((message) => this.#fromBroker(message, index));
-    const chs = this.localChannels().filter((ch) => brokerIndex(ch, this.#brokers.length) === index);
-    link.post({ t: "resync", chs });
-    // What was sent while the broker was down follows the resync, in its original order.
-    for (const message of this.#held.get(index) ?? []) link.post(message);
-    this.#held.delete(index);
+    const chs = this.localChannels().filter((ch) => this.links.indexOf(ch) === index);
+    this.links.replace(index, link, chs);
     // Subscribes the dead broker never acknowledged are covered by the resync.
-    for (const ch of chs) this.#fromBroker({ t: "subAck", ch }, index);
+    for (const ch of chs) this.channels.acknowledged(ch);
   }
 
-  /**
-   * A broker died: until its successor is attached, hold what this worker would send it
-   * (bounded: past `heldLimit` messages the oldest publications are dropped and counted).
-   */
+  /** A broker died: hold what this worker would send it until its successor is attached. */
   brokerDown(index: number): void {
-    if (this.#held.has(index)) return;
-    const held: WorkerToBroker[] = [];
-    this.#held.set(index, held);
-    this.#brokers[index] = {
-      post: (message) => {
-        if (held.length >= heldLimit) {
-          held.shift();
-          this.log.warn("Dropped a message held for a restarting broker", { broker: index });
-        }
-        held.push(message);
-      },
-      onMessage: () => {},
-      close: () => {},
-    };
+    this.links.down(index);
   }
 
-  #brokerFor(channel: string) {
-    return this.#brokers[brokerIndex(channel, this.#brokers.length)]!;
-  }
-
-  #brokerSubscribe(channel: string): Promise<void> {
-    let waiting = this.#awaitingAck.get(channel);
-    if (!waiting) this.#awaitingAck.set(channel, waiting = []);
-    const done = new Promise<void>((resolve) => waiting!.push(resolve));
-    this.#brokerFor(channel).post({ t: "sub", ch: channel });
-    return done;
+  serveHandle(): ServeHandle | null {
+    return this.#serve;
   }
 
   /** Whether every broker's cluster engine is up (for /readyz). */
   ready(): boolean {
     // Every broker reports its engine's state when a worker attaches; until then, not ready.
-    if (this.#engineStates.size < this.#brokers.length) return false;
-    for (const state of this.#engineStates.values()) if (state !== "ready") return false;
+    const states = this.links.engineStates;
+    if (states.size < this.links.count) return false;
+    for (const state of states.values()) if (state !== "ready") return false;
     return this.#serve !== null;
   }
 
-  #fromBroker(message: BrokerToWorker, index: number): void {
-    if (message.t === "engine") {
-      this.#engineStates.set(index, message.state);
-      return;
-    }
-    if (message.t === "pub") {
-      if (this.middlewares.outbound.length === 0) this.#serve?.publish(topicOf(message.ch), message.frame);
-      else deliverWithMiddleware(this, this.#local.get(message.ch), message.ch, message.frame);
-      return;
-    }
-    // One subAck answers everything queued for the channel so far: later subscribers of
-    // the same channel piggybacked on the first round trip.
-    const waiting = this.#awaitingAck.get(message.ch);
-    if (!waiting) return;
-    this.#awaitingAck.delete(message.ch);
-    for (const resolve of waiting) resolve();
+  #fromBroker(message: BrokerToWorker): void {
+    if (message.t === "pub") return this.channels.receive(message);
+    if (message.t === "subAck") this.channels.acknowledged(message.ch);
   }
 }

@@ -1,30 +1,44 @@
 /**
  * Local fan-out when outbound middleware exists: each subscriber's publishOut action runs
  * on its own, may drop the delivery for that socket only or replace its data, and keeps
- * that socket's deliveries in publish order even when the middleware is async.
+ * that socket's deliveries in publish order even when the middleware is async. The data
+ * is decoded from the publication's JSON once per publication, not per socket.
  *
  * @example
- * deliverWithMiddleware(worker, sockets, "chat", frame);
+ * deliverWithMiddleware(worker, sockets, { name: "chat", wire: false }, pub, frame);
  */
 import type { ServerSocket } from "./ServerSocket.ts";
-import type { SocketWorker } from "./SocketWorker.ts";
-import { type PublishOutAction, runMiddleware } from "./middleware.ts";
-import { publishFrame } from "../protocol/packets.ts";
+import type { Codec } from "../protocol/codec.ts";
+import type { Publication } from "../protocol/publication.ts";
+import { type Middleware, type PublishOutAction, runMiddleware } from "./middleware.ts";
+import { splicePublishFrame } from "../protocol/packets.ts";
+
+/** What fan-out needs from its worker. */
+export interface FanoutHost {
+  readonly codec: Codec;
+  readonly middlewares: { outbound: Middleware<"outbound">[] };
+}
 
 const outboundChains = new WeakMap<ServerSocket, Promise<void>>();
 
 export function deliverWithMiddleware(
-  worker: SocketWorker, sockets: Set<ServerSocket> | undefined, channel: string, frame: string,
+  host: FanoutHost, sockets: Iterable<ServerSocket>, channel: { name: string; wire: boolean }, pub: Publication, frame: string,
 ): void {
-  if (!sockets || sockets.size === 0) return;
-  const data = (worker.codec.decode(frame) as { data: { data: unknown } }).data.data;
+  let decoded = false;
+  let data: unknown;
   for (const socket of sockets) {
-    const action: PublishOutAction = { type: "publishOut", socket, channel, data };
+    if (!decoded) {
+      data = pub.json === undefined ? undefined : JSON.parse(pub.json);
+      decoded = true;
+    }
+    const action: PublishOutAction = { type: "publishOut", socket, channel: channel.name, data };
     const send = (blocked: Error | null) => {
-      if (blocked || !socket.channels.has(channel)) return;
-      socket.send(action.data === data ? frame : publishFrame(worker.codec, channel, action.data));
+      if (blocked || !socket.channels.has(channel.name)) return;
+      if (action.data === data) return socket.send(frame);
+      const json = action.data === undefined ? undefined : host.codec.encode(action.data);
+      socket.send(channel.wire ? splicePublishFrame(pub.ch, json, pub.offset, pub.epoch) : splicePublishFrame(pub.ch, json));
     };
-    const run = () => runMiddleware("outbound", worker.middlewares.outbound, action);
+    const run = () => runMiddleware("outbound", host.middlewares.outbound, action);
     const previous = outboundChains.get(socket);
     let next: Promise<void>;
     if (previous) {

@@ -11,6 +11,7 @@ import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
 import { type PublishInAction, runMiddleware, type SubscribeAction } from "./middleware.ts";
+import type { StreamPosition } from "../protocol/publication.ts";
 
 type ChannelPacket = Extract<Inbound, { kind: "subscribe" | "unsubscribe" | "publish" }>;
 
@@ -25,7 +26,7 @@ export function handleChannelPacket(worker: SocketWorker, socket: ServerSocket, 
     const what = packet.kind === "subscribe" ? "Subscribe" : packet.kind === "unsubscribe" ? "Unsubscribe" : "Publish";
     return reply(socket, packet.cid, namedError(ErrorName.InvalidAction, `${what} channel name was malformatted`));
   }
-  if (packet.kind === "subscribe") return subscribe(worker, socket, packet.cid, packet.channel, packet.data);
+  if (packet.kind === "subscribe") return subscribe(worker, socket, packet.cid, packet.channel, packet.data, packet.since);
   if (packet.kind === "publish") return publish(worker, socket, packet.cid, packet.channel, packet.data);
   if (!socket.channels.has(packet.channel)) {
     return reply(socket, packet.cid, namedError(ErrorName.Broker,
@@ -35,7 +36,7 @@ export function handleChannelPacket(worker: SocketWorker, socket: ServerSocket, 
   reply(socket, packet.cid);
 }
 
-function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | undefined, channel: string, data: unknown) {
+function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | undefined, channel: string, data: unknown, since?: StreamPosition) {
   const limit = worker.config.socketChannelLimit;
   if (limit !== null && socket.channels.size >= limit && !socket.channels.has(channel)) {
     return reply(socket, cid, namedError(ErrorName.Broker,
@@ -45,9 +46,18 @@ function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | und
   const finish = (blocked: Error | null): Promise<void> | void => {
     if (blocked) return reply(socket, cid, blocked);
     if (socket.state === "closed") return;
-    const subscribed = worker.subscribeSocket(socket, channel);
-    if (subscribed) return subscribed.then(() => reply(socket, cid));
-    reply(socket, cid);
+    return worker.subscribeSocket(socket, channel, {
+      since,
+      // On history channels the reply carries the position: { offset, epoch[, recovered] }.
+      reply: (position) => {
+        if (cid === undefined) return;
+        socket.send(position === undefined ? { rid: cid } : { rid: cid, data: position });
+      },
+      fail: (error) => {
+        worker.unsubscribeSocket(socket, channel);
+        reply(socket, cid, error);
+      },
+    });
   };
   const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
   return blocked instanceof Promise ? blocked.then(finish) : finish(blocked);
@@ -58,9 +68,17 @@ function publish(worker: SocketWorker, socket: ServerSocket, cid: number | undef
     return reply(socket, cid, namedError(ErrorName.InvalidAction, "Client publish feature is disabled"));
   }
   const action: PublishInAction = { type: "publishIn", socket, channel, data };
-  const finish = (blocked: Error | null) => {
-    if (!blocked) worker.publish(channel, action.data);
-    reply(socket, cid, blocked);
+  const finish = (blocked: Error | null): Promise<void> | void => {
+    if (blocked) return reply(socket, cid, blocked);
+    let published;
+    try {
+      // With a cid on a kept channel, the reply waits for the history store's answer (and carries its error).
+      published = worker.publish(channel, action.data, cid === undefined ? "never" : "auto");
+    } catch (error) {
+      return reply(socket, cid, namedError(ErrorName.InvalidMessage, `The publication could not be encoded: ${(error as Error).message}`));
+    }
+    if (!published) return reply(socket, cid);
+    published.then(() => reply(socket, cid), (error) => reply(socket, cid, error));
   };
   const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
   return blocked instanceof Promise ? blocked.then(finish) : finish(blocked);

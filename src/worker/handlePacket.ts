@@ -13,6 +13,8 @@ import type { SocketWorker } from "./SocketWorker.ts";
 import { runMiddleware } from "./middleware.ts";
 import { handleChannelPacket } from "./handleChannelPacket.ts";
 import { handleAuthPacket } from "./handleAuthPacket.ts";
+import { handleHistory } from "./handleHistory.ts";
+import { Reserved } from "../protocol/packets.ts";
 
 export function handlePacket(worker: SocketWorker, socket: ServerSocket, packet: Inbound): Promise<void> | void {
   switch (packet.kind) {
@@ -31,6 +33,7 @@ export function handlePacket(worker: SocketWorker, socket: ServerSocket, packet:
       }
       return;
     case "invoke":
+      if (packet.event === Reserved.history) return handleHistory(worker, socket, packet.cid, packet.data);
       return invoke(worker, socket, packet);
     case "transmit":
       return transmit(worker, socket, packet);

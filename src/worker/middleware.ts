@@ -24,9 +24,11 @@ export interface InvokeAction { type: "invoke"; socket: ServerSocket; procedure:
 export interface SubscribeAction { type: "subscribe"; socket: ServerSocket; channel: string; data: unknown }
 export interface PublishInAction { type: "publishIn"; socket: ServerSocket; channel: string; data: unknown }
 export interface AuthenticateAction { type: "authenticate"; socket: ServerSocket; signedAuthToken: string; authToken: Record<string, unknown> }
+/** A `#history` read; passes the same inbound middleware as a subscribe to that channel would. */
+export interface HistoryAction { type: "history"; socket: ServerSocket; channel: string; data: { since?: { offset: number; epoch: string }; limit?: number } }
 export interface PublishOutAction { type: "publishOut"; socket: ServerSocket; channel: string; data: unknown }
 
-export type InboundAction = TransmitAction | InvokeAction | SubscribeAction | PublishInAction | AuthenticateAction;
+export type InboundAction = TransmitAction | InvokeAction | SubscribeAction | PublishInAction | AuthenticateAction | HistoryAction;
 export type Action = HandshakeWSAction | HandshakeAction | InboundAction | PublishOutAction;
 
 export type MiddlewareStage = "handshake" | "inbound" | "outbound";

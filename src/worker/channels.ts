@@ -1,0 +1,254 @@
+/**
+ * A worker's local channel table: which sockets (and server-side listeners) want each
+ * channel, the broker subscribe round trips, and delivery of the publications the
+ * brokers send. Ephemeral channels keep the fast path: a socket joins the native topic
+ * at once and a publication is one frame splice plus one native publish.
+ *
+ * On kept channels (history, latest) a subscribing socket catches up before it joins
+ * the native topic: live publications that arrive while its read is in flight are
+ * buffered; on the answer the #subscribe reply goes first, then the read publications,
+ * then the buffered ones after them; the socket joins the topic once this worker's live
+ * stream has reached the last offset it was sent, and until then gets the live ones
+ * past that offset directly. A live publication whose offset this worker has already
+ * delivered (same epoch) is dropped. No gap, no duplicate, whatever order the broker's
+ * read and its live stream arrive in.
+ *
+ * @example
+ * const table = new ChannelTable(host, config.channels);
+ * await table.subscribe(socket, "chat/1", { since, reply: (data) => socket.respond(cid, data), fail });
+ */
+import type { ServerSocket } from "./ServerSocket.ts";
+import type { BrokerToWorker } from "../threads/messages.ts";
+import type { Publication, StreamPosition } from "../protocol/publication.ts";
+import type { ServeHandle } from "../runtime/runtime.ts";
+import { type ChannelNamespace, keepsPublications, namespaceMatcher } from "../config/channels.ts";
+import { splicePublishFrame } from "../protocol/packets.ts";
+import { namedError } from "../protocol/errorNames.ts";
+import type { BrokerLinks } from "./brokerLinks.ts";
+import { Conflator } from "./conflate.ts";
+import { deliverWithMiddleware, type FanoutHost } from "./deliverWithMiddleware.ts";
+
+export type Listener = (pub: Publication) => void;
+
+/** A socket on a kept channel that has not joined the native topic yet. */
+interface Catchup { buffer: Publication[] | null; sent: number; epoch: string }
+
+export interface LocalChannel {
+  readonly name: string;
+  readonly topic: string;
+  readonly namespace: ChannelNamespace | null;
+  /** Publications carry offsets (history or latest). */
+  readonly kept: boolean;
+  /** Offsets and epochs go on the wire (history). */
+  readonly wire: boolean;
+  readonly sockets: Set<ServerSocket>;
+  catching: Map<ServerSocket, Catchup> | null;
+  listeners: Set<Listener> | null;
+  /** The last offset this worker delivered live. */
+  last: StreamPosition | null;
+  conflator: Conflator | null;
+}
+
+export interface ChannelHost extends FanoutHost {
+  readonly links: BrokerLinks;
+  serveHandle(): ServeHandle | null;
+}
+
+export interface SubscribeOptions {
+  since?: StreamPosition;
+  /** Send the #subscribe reply (its data: the position on history channels). */
+  reply(data?: unknown): void;
+  fail(error: Error): void;
+}
+
+/**
+ * The native topic of a channel. Bun refuses empty topic names, and SocketCluster allows
+ * an empty channel name, so "" gets a reserved name (NUL is refused in channel names).
+ */
+export function topicOf(channel: string): string {
+  return channel === "" ? "\u0000scx:empty" : channel;
+}
+
+export class ChannelTable {
+  readonly #channels = new Map<string, LocalChannel>();
+  /** channel → resolvers waiting for the broker's subAck, in send order */
+  readonly #awaitingAck = new Map<string, Array<() => void>>();
+  readonly namespace: (channel: string) => ChannelNamespace | null;
+
+  constructor(private readonly host: ChannelHost, namespaces: readonly ChannelNamespace[]) {
+    this.namespace = namespaceMatcher(namespaces);
+  }
+
+  get(channel: string): LocalChannel | undefined {
+    return this.#channels.get(channel);
+  }
+
+  names(): string[] {
+    return [...this.#channels.keys()];
+  }
+
+  /** Add a socket; resolves once the reply is sent (the broker knows, and a kept channel's read is in). */
+  subscribe(socket: ServerSocket, channel: string, options: SubscribeOptions): void | Promise<void> {
+    const [entry, created] = this.#entry(channel);
+    entry.sockets.add(socket);
+    if (!entry.kept) {
+      socket.connection.subscribe(entry.topic);
+      const waiting = this.#awaitingAck.get(channel);
+      if (created) return this.#brokerSubscribe(channel).then(() => options.reply());
+      // An earlier subscriber's broker round trip is still under way: wait for the same one.
+      if (waiting?.length) return new Promise<void>((resolve) => waiting.push(resolve)).then(() => options.reply());
+      return options.reply();
+    }
+    (entry.catching ??= new Map()).set(socket, { buffer: [], sent: 0, epoch: "" });
+    const since = entry.wire ? options.since : undefined;
+    const read = since ? { since } : entry.namespace!.latest ? { latest: true as const } : { position: true as const };
+    return this.host.links.request<Extract<BrokerToWorker, { t: "subAck" }>>(channel, { t: "sub", ch: channel, read })
+      .then((ack) => this.#caughtUp(entry, socket, ack, since, options), (error: Error) => {
+        entry.catching?.delete(socket);
+        options.fail(error);
+      });
+  }
+
+  unsubscribe(socket: ServerSocket, channel: string): void {
+    const entry = this.#channels.get(channel);
+    if (!entry) return;
+    entry.sockets.delete(socket);
+    entry.catching?.delete(socket);
+    if (socket.state !== "closed") socket.connection.unsubscribe(entry.topic);
+    this.#dropIfUnused(entry);
+  }
+
+  /** A server-side listener; resolves once the channel's broker knows this worker wants it. */
+  async listen(channel: string, listener: Listener): Promise<() => void> {
+    const [entry] = this.#entry(channel);
+    (entry.listeners ??= new Set()).add(listener);
+    await this.host.links.request(channel, { t: "sub", ch: channel });
+    return () => {
+      entry.listeners?.delete(listener);
+      if (entry.listeners?.size === 0) entry.listeners = null;
+      this.#dropIfUnused(entry);
+    };
+  }
+
+  /** The broker answered an id-less subscribe (or a restarted broker got this channel in a resync). */
+  acknowledged(channel: string): void {
+    // One subAck answers everything queued for the channel so far.
+    const waiting = this.#awaitingAck.get(channel);
+    if (!waiting) return;
+    this.#awaitingAck.delete(channel);
+    for (const resolve of waiting) resolve();
+  }
+
+  /** A live publication from a broker. */
+  receive(pub: Publication): void {
+    const entry = this.#channels.get(pub.ch);
+    if (!entry) return;
+    if (!entry.kept && !entry.conflator && !entry.listeners && this.host.middlewares.outbound.length === 0) {
+      this.host.serveHandle()?.publish(entry.topic, splicePublishFrame(pub.ch, pub.json));
+      return;
+    }
+    if (entry.kept && pub.offset !== undefined) {
+      const last = entry.last;
+      if (last && last.epoch === pub.epoch && pub.offset <= last.offset) return;
+      entry.last = { offset: pub.offset, epoch: pub.epoch! };
+    }
+    if (entry.conflator) entry.conflator.push(pub);
+    else this.#deliver(entry, pub);
+  }
+
+  frameOf(entry: LocalChannel, pub: Publication): string {
+    return entry.wire ? splicePublishFrame(pub.ch, pub.json, pub.offset, pub.epoch) : splicePublishFrame(pub.ch, pub.json);
+  }
+
+  #deliver(entry: LocalChannel, pub: Publication): void {
+    const frame = this.frameOf(entry, pub);
+    if (this.host.middlewares.outbound.length === 0) this.host.serveHandle()?.publish(entry.topic, frame);
+    else deliverWithMiddleware(this.host, this.#joined(entry), entry, pub, frame);
+    if (entry.listeners) for (const listener of entry.listeners) listener(pub);
+    if (!entry.catching) return;
+    for (const [socket, catchup] of entry.catching) {
+      if (catchup.buffer) {
+        catchup.buffer.push(pub);
+        continue;
+      }
+      const sameEpoch = pub.epoch === catchup.epoch;
+      if (!sameEpoch || pub.offset! > catchup.sent) this.#sendTo(entry, socket, pub, frame);
+      if (!sameEpoch || pub.offset! >= catchup.sent) this.#join(entry, socket);
+    }
+  }
+
+  #caughtUp(entry: LocalChannel, socket: ServerSocket, ack: Extract<BrokerToWorker, { t: "subAck" }>,
+    since: StreamPosition | undefined, options: SubscribeOptions): void {
+    const catchup = entry.catching?.get(socket);
+    if (!catchup || this.#channels.get(entry.name) !== entry) return;
+    if (ack.error || !ack.position) {
+      entry.catching!.delete(socket);
+      return options.fail(namedError(ack.error?.name ?? "BrokerError", ack.error?.message ?? "No position"));
+    }
+    const position = ack.position;
+    const recovered = since !== undefined && ack.complete === true && since.epoch === position.epoch;
+    options.reply(entry.wire ? { offset: position.offset, epoch: position.epoch, ...(since ? { recovered } : {}) } : undefined);
+    let sent = position.offset;
+    const replay = since ? (recovered ? ack.pubs ?? [] : []) : entry.namespace!.latest ? ack.pubs ?? [] : [];
+    for (const pub of replay) {
+      if (since && pub.offset! <= since.offset) continue;
+      this.#sendTo(entry, socket, pub);
+      if (pub.offset! > sent) sent = pub.offset!;
+    }
+    for (const pub of catchup.buffer ?? []) {
+      if (pub.epoch !== position.epoch || pub.offset! <= sent) continue;
+      this.#sendTo(entry, socket, pub);
+      sent = pub.offset!;
+    }
+    catchup.buffer = null;
+    catchup.sent = sent;
+    catchup.epoch = position.epoch;
+    const last = entry.last;
+    if (!last || last.epoch !== position.epoch || last.offset >= sent) this.#join(entry, socket);
+  }
+
+  #sendTo(entry: LocalChannel, socket: ServerSocket, pub: Publication, frame = this.frameOf(entry, pub)): void {
+    if (this.host.middlewares.outbound.length === 0) socket.send(frame);
+    else deliverWithMiddleware(this.host, [socket], entry, pub, frame);
+  }
+
+  #join(entry: LocalChannel, socket: ServerSocket): void {
+    entry.catching?.delete(socket);
+    if (entry.catching?.size === 0) entry.catching = null;
+    if (socket.state !== "closed") socket.connection.subscribe(entry.topic);
+  }
+
+  #joined(entry: LocalChannel): Iterable<ServerSocket> {
+    if (!entry.catching) return entry.sockets;
+    return [...entry.sockets].filter((socket) => !entry.catching!.has(socket));
+  }
+
+  #entry(channel: string): [LocalChannel, boolean] {
+    const existing = this.#channels.get(channel);
+    if (existing) return [existing, false];
+    const namespace = this.namespace(channel);
+    const entry: LocalChannel = {
+      name: channel, topic: topicOf(channel), namespace,
+      kept: keepsPublications(namespace), wire: namespace?.history !== undefined,
+      sockets: new Set(), catching: null, listeners: null, last: null, conflator: null,
+    };
+    if (namespace?.conflate) entry.conflator = new Conflator(namespace.conflate, (pub) => this.#deliver(entry, pub));
+    this.#channels.set(channel, entry);
+    return [entry, true];
+  }
+
+  #dropIfUnused(entry: LocalChannel): void {
+    if (entry.sockets.size > 0 || entry.listeners || this.#channels.get(entry.name) !== entry) return;
+    this.#channels.delete(entry.name);
+    entry.conflator?.stop();
+    this.host.links.post(entry.name, { t: "unsub", ch: entry.name });
+  }
+
+  #brokerSubscribe(channel: string): Promise<void> {
+    let waiting = this.#awaitingAck.get(channel);
+    if (!waiting) this.#awaitingAck.set(channel, waiting = []);
+    const done = new Promise<void>((resolve) => waiting!.push(resolve));
+    this.host.links.post(channel, { t: "sub", ch: channel });
+    return done;
+  }
+}
