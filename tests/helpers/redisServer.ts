@@ -1,9 +1,18 @@
 /**
- * A real redis-server on a free port below 32768, started and stopped by the test.
+ * A real redis-server on a free port below 32768, started and stopped by the test;
+ * `pause` stops the process (SIGSTOP: its sockets stay open, nothing answers) until
+ * `resume` (SIGCONT), to stand for a hung Redis.
  */
 import { createConnection } from "node:net";
 
-export interface RedisProcess { port: number; url: string; stop(): Promise<void>; restart(): Promise<void> }
+export interface RedisProcess {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  pause(): void;
+  resume(): void;
+}
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -37,12 +46,19 @@ export async function startRedis(): Promise<RedisProcess> {
       url: `redis://127.0.0.1:${port}`,
       async stop() {
         proc.kill();
+        proc.kill("SIGCONT"); // a paused process handles the SIGTERM only once continued
         await proc.exited;
         await waitFor(async () => !(await portAnswers(port)), `redis-server on ${port} to stop`);
       },
       async restart() {
         proc = spawn(port);
         await waitFor(() => portAnswers(port), `redis-server on ${port} to restart`);
+      },
+      pause() {
+        proc.kill("SIGSTOP");
+      },
+      resume() {
+        proc.kill("SIGCONT");
       },
     };
   }
