@@ -46,7 +46,7 @@ export const configSchema = z.strictObject({
   logLevel: logLevel.default("info").describe("Least severe level written to the log"),
   logFormat: z.enum(["auto", "json", "pretty"]).default("auto").describe("json lines, readable lines, or auto (pretty on a terminal)"),
   workers: z.number().int().min(0).nullable().default(null)
-    .describe("Socket worker threads (null: one per CPU on Linux, 1 elsewhere; 0: run in the main thread)"),
+    .describe("Socket worker threads (null: one per CPU the process may use, its cgroup quota included, on Linux; 1 elsewhere; 0: run in the main thread)"),
   brokers: z.number().int().min(1).default(1).describe("Broker threads, each owning a shard of channels"),
   drainTimeout: z.number().int().min(0).default(5000).describe("Milliseconds to let clients close on SIGTERM/SIGINT before exit"),
   worker: z.string().nullable().default(null).describe("Worker script (.ts or .js) loaded in every worker, relative to the config file"),

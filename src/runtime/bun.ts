@@ -5,6 +5,7 @@
  * const runtime = bunRuntime;
  */
 import type { Runtime, ServeHandle, ServeOptions, WsConnection } from "./runtime.ts";
+import { availableCpus } from "./availableCpus.ts";
 
 declare const Bun: any;
 declare const process: any;
@@ -94,7 +95,7 @@ export const bunRuntime: Runtime = {
   },
   env: (name) => process.env[name],
   allEnv: () => ({ ...process.env }),
-  cpuCount: () => navigator.hardwareConcurrency ?? 1,
+  cpuCount: () => availableCpus(),
   reusePortSpreads: () => process.platform === "linux",
   onSignal(signal, handler) { process.on(signal, handler); },
   exit: (code) => process.exit(code) as never,

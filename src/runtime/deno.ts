@@ -7,6 +7,7 @@
  * const runtime = denoRuntime;
  */
 import type { Runtime, ServeHandle, ServeOptions, WsConnection } from "./runtime.ts";
+import { availableCpus } from "./availableCpus.ts";
 
 declare const Deno: any;
 
@@ -127,7 +128,7 @@ export const denoRuntime: Runtime = {
   },
   env: (name) => Deno.env.get(name),
   allEnv: () => Deno.env.toObject(),
-  cpuCount: () => navigator.hardwareConcurrency ?? 1,
+  cpuCount: () => availableCpus(),
   reusePortSpreads: () => Deno.build.os === "linux",
   onSignal(signal, handler) { Deno.addSignalListener(signal, handler); },
   exit: (code) => Deno.exit(code) as never,

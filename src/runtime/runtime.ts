@@ -63,6 +63,7 @@ export interface Runtime {
   fileResponse(path: string): Promise<Response | undefined>;
   env(name: string): string | undefined;
   allEnv(): Record<string, string>;
+  /** CPUs this process may use: the cgroup quota (a container's CPU limit), else the CPUs it may run on. */
   cpuCount(): number;
   /** Whether the OS spreads one port over several listeners (Linux). */
   reusePortSpreads(): boolean;
