@@ -17,7 +17,8 @@ import { CloseCode } from "../protocol/closeCodes.ts";
 import { reconnectHintReason } from "../protocol/reconnectHint.ts";
 import { localLinkPair } from "../threads/localLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
-import { Supervisor } from "../threads/Supervisor.ts";
+import { mainThreadId, Supervisor } from "../threads/Supervisor.ts";
+import { portLink } from "../threads/portLink.ts";
 import { Broker } from "../broker/Broker.ts";
 import { createEngine } from "../cluster/createEngine.ts";
 import { type Procedure, type Receiver, SocketWorker, type WorkerEvents } from "../worker/SocketWorker.ts";
@@ -47,7 +48,9 @@ export class ScxServer {
   readonly brokers: Broker[] = [];
   readonly #options: ScxServerOptions;
   readonly #worker: SocketWorker | null = null;
-  readonly #exchange: Exchange | null = null;
+  readonly #exchange: Exchange;
+  /** With worker threads: the main thread's socketless worker, linked to every broker (for server.exchange). */
+  readonly #mainWorker: SocketWorker | null = null;
   #supervisor: Supervisor | null = null;
   #handle: ServeHandle | null = null;
   #started = false;
@@ -55,7 +58,14 @@ export class ScxServer {
   constructor(options: ScxServerOptions) {
     this.#options = options;
     this.config = options.config;
-    if (this.threaded) return;
+    if (this.threaded) {
+      const placeholders = Array.from({ length: this.config.brokers }, () => ({ post() {}, onMessage() {}, close() {} }));
+      this.#mainWorker = new SocketWorker({ config: this.config, codec: jsonCodec, log: options.log, id: mainThreadId, brokers: placeholders });
+      // Held until the supervisor links each broker (start), then after each broker restart.
+      for (let i = 0; i < this.config.brokers; i++) this.#mainWorker.brokerDown(i);
+      this.#exchange = new Exchange(this.#mainWorker);
+      return;
+    }
     const links = [];
     for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
@@ -78,9 +88,9 @@ export class ScxServer {
     return this.#handle?.port ?? this.#supervisor?.port ?? 0;
   }
 
-  /** Server-side publish (in-process mode; worker scripts have their own `scx.exchange`). */
+  /** Server-side publish, history and subscribe (worker scripts have their own `scx.exchange`). */
   get exchange(): Exchange {
-    return this.#exchange ?? this.#inProcessOnly("exchange");
+    return this.#exchange;
   }
 
   /** Connected sockets by id (in-process mode). */
@@ -143,6 +153,10 @@ export class ScxServer {
       onGiveUp: this.#options.onGiveUp ?? ((message) => log.error(message)),
       maxRestarts: this.#options.maxRestarts,
       crashWindow: this.#options.crashWindow,
+      mainLinks: {
+        attach: (index, port) => this.#mainWorker?.replaceBroker(index, portLink<BrokerToWorker, WorkerToBroker>(port)),
+        detach: (index) => this.#mainWorker?.brokerDown(index),
+      },
     });
     await this.#supervisor.start();
   }
@@ -154,6 +168,7 @@ export class ScxServer {
     if (this.#supervisor) {
       await this.#supervisor.drain();
       this.#supervisor = null;
+      this.#mainWorker?.links.close();
       return;
     }
     const handle = this.#handle;

@@ -42,7 +42,15 @@ export interface SupervisorOptions {
   /** Restarts of one thread within `crashWindow` ms before giving up. */
   maxRestarts?: number;
   crashWindow?: number;
+  /**
+   * The main thread's own links to every broker (server.exchange with worker threads): a
+   * port per broker when it starts or restarts, and word when one died.
+   */
+  mainLinks?: { attach(index: number, port: MessagePort): void; detach(index: number): void };
 }
+
+/** The id brokers know the main thread's links by (worker ids are 0 and up). */
+export const mainThreadId = -1;
 
 export class Supervisor {
   port = 0;
@@ -69,7 +77,10 @@ export class Supervisor {
   async start(): Promise<void> {
     const failed = new Promise<never>((_, reject) => { this.#startFailed = reject; });
     const started = (async () => {
-      for (const broker of this.#brokers) this.#spawn(broker, []);
+      for (const broker of this.#brokers) {
+        this.#spawn(broker, []);
+        this.#linkMain(broker, false);
+      }
       // With port 0 the first worker picks the port; the others then share it (reusePort).
       this.port = await this.#startWorker(this.#workers[0]!);
       this.#config = { ...this.#config, port: this.port };
@@ -186,7 +197,10 @@ export class Supervisor {
       return this.#startFailed(error);
     }
     // Workers hold what they would send to a dead broker until its successor is attached.
-    if (slot.role === "broker") for (const worker of this.#workers) this.#post(worker, { type: "detach", id: slot.id });
+    if (slot.role === "broker") {
+      for (const worker of this.#workers) this.#post(worker, { type: "detach", id: slot.id });
+      this.#options.mainLinks?.detach(slot.id);
+    }
     const now = Date.now();
     const window = this.#options.crashWindow ?? 60_000;
     slot.restarts = slot.restarts.filter((time) => now - time < window);
@@ -208,12 +222,20 @@ export class Supervisor {
       return;
     }
     this.#spawn(slot, []);
+    this.#linkMain(slot, true);
     // Workers that are down get their links when they restart (#startWorker).
     for (const worker of this.#workers.filter((w) => w.thread !== null)) {
       const channel = new MessageChannel();
       this.#post(slot, { type: "attach", id: worker.id, port: channel.port2, resync: true }, [channel.port2]);
       this.#post(worker, { type: "attach", id: slot.id, port: channel.port1 }, [channel.port1]);
     }
+  }
+
+  #linkMain(broker: Slot, resync: boolean): void {
+    if (!this.#options.mainLinks) return;
+    const channel = new MessageChannel();
+    this.#post(broker, { type: "attach", id: mainThreadId, port: channel.port2, resync }, [channel.port2]);
+    this.#options.mainLinks.attach(broker.id, channel.port1);
   }
 
   #post(slot: Slot, message: SupervisorToThread, transfer: MessagePort[] = []): void {

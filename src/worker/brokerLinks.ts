@@ -102,6 +102,11 @@ export class BrokerLinks {
     this.#held.delete(index);
   }
 
+  /** Close every link (the worker is gone). */
+  close(): void {
+    for (const link of this.#links) link.close();
+  }
+
   /**
    * A broker died: until its successor is attached, hold what this worker would send it
    * (bounded: past `heldLimit` messages the oldest are dropped and counted).
