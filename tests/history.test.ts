@@ -26,6 +26,30 @@ historyContract("memory", async () => {
   };
 });
 
+describe("MemoryHistoryStore", () => {
+  test("MemoryHistoryStore forgets channels idle past their ttl, so memory stays bounded", () => {
+    let now = 1_000_000;
+    const store = new MemoryHistoryStore(() => now);
+    for (let i = 0; i < 1000; i++) store.append(`idle/${i}`, '"x"', { size: 10, ttl: 5 });
+    store.append("busy", '"x"', { size: 10, ttl: 60 });
+    expect(store.channelCount).toBe(1001);
+    now += 6000;
+    for (let i = 0; i < 200; i++) store.append("busy", '"x"', { size: 10, ttl: 60 });
+    expect(store.channelCount).toBe(1);
+    expect(store.position("busy", { size: 10, ttl: 60 }).offset).toBe(201);
+  });
+
+  test("MemoryHistoryStore answers synchronously and a new store gives every channel a new epoch", () => {
+    const keep = { size: 3, ttl: 60 };
+    const one = new MemoryHistoryStore();
+    const position = one.append("c", '"a"', keep);
+    expect(position instanceof Promise).toBe(false);
+    expect(one.publishesToHosts).toBe(false);
+    const two = new MemoryHistoryStore();
+    expect(two.position("c", keep).epoch).not.toBe(position.epoch);
+  });
+});
+
 async function redisStore() {
   const redis = await startRedis();
   const engine = new RedisEngine({ urls: [redis.url], prefix: "hist:", log: quiet, timeoutMs });

@@ -153,6 +153,44 @@ describe("history across hosts through Redis", () => {
     expect((await publications(ok, ch, 3)).map((p) => p.offset)).toEqual([18, 19, 20]);
   });
 
+  test("publications racing the subscribe: 100 clients reconnect to host A with since while host B publishes steadily; none sees a gap or a duplicate", async () => {
+    const ch = channel("chat");
+    const writer = await client(hostB.port);
+    const first = await client(hostA.port);
+    const { data: start } = await subscribe(first, ch);
+    await publishMany(writer, ch, 10);
+    const since = { offset: 3, epoch: start.epoch };
+    let publishing = true;
+    let published = 10;
+    const pump = (async () => {
+      while (publishing) {
+        await publishMany(writer, ch, 1, () => ({ i: published }));
+        published++;
+        await Bun.sleep(2);
+      }
+    })();
+    const readers = await Promise.all(Array.from({ length: 100 }, () => client(hostA.port)));
+    // Each sends its subscribe at once; frames are read after, from each socket's queue.
+    const cids = readers.map((reader) => {
+      const cid = ++reader.cid;
+      reader.send({ event: "#subscribe", data: { channel: ch, since }, cid });
+      return cid;
+    });
+    await Bun.sleep(300);
+    publishing = false;
+    await pump;
+    const last = published;
+    expect(last).toBeGreaterThan(30); // publications really raced the subscribes
+    for (const [i, reader] of readers.entries()) {
+      const answer = JSON.parse(await frame(reader));
+      expect(answer.rid).toBe(cids[i]);
+      expect(answer.data.recovered).toBe(true);
+      const got = await publications(reader, ch, last - since.offset);
+      expect(got.map((p) => p.offset)).toEqual(Array.from({ length: last - since.offset }, (_, k) => since.offset + k + 1));
+    }
+    await noFrame(readers[0]!);
+  });
+
   test("with Redis down a publication on a history channel is refused with a BrokerError and reaches nobody; ephemeral ones stay local; after Redis is back, publishing resumes", async () => {
     const ch = channel("chat");
     const reader = await client(hostA.port);
@@ -164,6 +202,14 @@ describe("history across hosts through Redis", () => {
     const [refused] = await publishMany(writer, ch, 1, () => "while down");
     expect(refused.error.name).toBe("BrokerError");
     expect(refused.error.message).toContain("Redis is unreachable");
+    const error = await hostA.server.exchange.publish(ch, "server while down").then(() => null, (e: Error) => e);
+    expect(error?.name).toBe("BrokerError");
+    const late = await client(hostA.port);
+    const refusedSubscribe = await subscribe(late, ch, { offset: 0, epoch: "any" });
+    expect(JSON.parse(refusedSubscribe.text).error.name).toBe("BrokerError");
+    const cid = ++late.cid;
+    late.send({ event: "#history", data: { channel: ch }, cid });
+    expect((await reply(late, cid)).error.name).toBe("BrokerError");
     const [local] = await publishMany(writer, "plain", 1, () => "ephemeral while down");
     expect(local.error).toBeUndefined();
     expect(JSON.parse(await frame(reader))).toEqual({ event: "#publish", data: { channel: "plain", data: "ephemeral while down" } });
