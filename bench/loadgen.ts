@@ -125,6 +125,7 @@ async function rpc() {
 
 async function crossHost() {
   const { subscriberPort, publisherPort, subscribers, messages, burst } = args;
+  const channel: string = args.channel ?? "hosts";
   let received = 0;
   let target = 0;
   let wake: () => void = () => {};
@@ -134,7 +135,7 @@ async function crossHost() {
       latencies.push(performance.now() - sentAt);
       if (++received >= target) wake();
     });
-    await conn.invoke("#subscribe", { channel: "hosts" });
+    await conn.invoke("#subscribe", { channel });
     return conn;
   });
   const publisher = await open(publisherPort);
@@ -142,7 +143,7 @@ async function crossHost() {
   for (;;) {
     target = subscribers;
     const done = new Promise<void>((resolve) => { wake = resolve; });
-    publisher.send({ event: "#publish", data: { channel: "hosts", data: performance.now() } });
+    publisher.send({ event: "#publish", data: { channel, data: performance.now() } });
     const ok = await Promise.race([done.then(() => true), Bun.sleep(200).then(() => false)]);
     if (ok) break;
   }
@@ -153,7 +154,7 @@ async function crossHost() {
     target = subscribers * Math.min(sent + burst, messages);
     const done = new Promise<void>((resolve) => { wake = resolve; });
     for (let i = sent; i < Math.min(sent + burst, messages); i++) {
-      publisher.send({ event: "#publish", data: { channel: "hosts", data: performance.now() } });
+      publisher.send({ event: "#publish", data: { channel, data: performance.now() } });
     }
     if (received < target) await done;
   }

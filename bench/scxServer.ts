@@ -13,6 +13,8 @@ const server = createServer({
   worker: new URL("./benchScript.ts", import.meta.url).pathname,
   socketChannelLimit: null, pingInterval: 30000, pingTimeout: 60000,
   cluster: redis ? { engine: "redis", urls: [redis], prefix: "bench:" } : undefined,
+  // Channels under history/ keep 100 publications (the history scenarios); others are ephemeral.
+  channels: [{ match: "history/*", history: { size: 100, ttl: 600 } }],
 });
 await server.start();
 console.log(`PORT ${server.port}`);
