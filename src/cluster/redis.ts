@@ -102,7 +102,7 @@ export class RedisEngine implements ClusterEngine {
     const shard = this.#shardFor(channel);
     if (!shard.channels.delete(channel)) return;
     this.#subscribing.delete(channel);
-    this.#track(shard.sub.unsubscribe(this.#prefix + channel, this.#listener));
+    this.#track(shard.subCommand(shard.sub.unsubscribe(this.#prefix + channel, this.#listener)));
   }
 
   /** Resolves when every subscribe and unsubscribe so far has been answered by Redis. */

@@ -45,7 +45,7 @@ export const errorNameTable: Record<ErrorNameString, string> = {
   ResourceLimitError: "Not sent by scx (SocketCluster vocabulary; the channel limit answers `BrokerError`)",
   TimeoutError: "No response arrived within `ackTimeout`",
   BadConnectionError: "The connection dropped before the action completed (carries `type`, `code`, `reason`)",
-  BrokerError: "Channel limit (`socketChannelLimit`) reached, or unsubscribe from a channel not subscribed",
+  BrokerError: "Channel limit (`socketChannelLimit`) reached, unsubscribe from a channel not subscribed, or Redis unreachable (down or not answering) on a channel with history or latest",
   NoProcedureError: "scx only: no procedure is registered for the invoked name (SocketCluster stays silent)",
   UnknownError: "A handler or middleware threw something that is not an Error",
 };
