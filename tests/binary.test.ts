@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import sc from "socketcluster-client";
-import { conformanceScript, conformanceSuite } from "./conformance.suite.ts";
+import { conformanceChannelsYaml, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
 import { type CliProcess, startCli } from "./helpers/startCli.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -45,7 +45,7 @@ describe("dist/scx", () => {
 });
 
 conformanceSuite("binary", async () => {
-  const proc = await startCli([binary, "serve", `${mountedApp("workers: 2\n")}/scx.yaml`], { cwd: "/" });
+  const proc = await startCli([binary, "serve", `${mountedApp(`workers: 2\n${conformanceChannelsYaml}`)}/scx.yaml`], { cwd: "/" });
   running.push(proc);
   return { port: proc.port, stop: async () => { proc.kill("SIGTERM"); await proc.proc.exited; } };
 });

@@ -15,6 +15,19 @@ function once<T = any>(emitter: any, event: string): Promise<T> {
 
 export const conformanceScript = new URL("./fixtures/conformance.ts", import.meta.url).pathname;
 
+/** Channel namespaces every conformance target runs with (issue 11): history, latest, conflated. */
+export const conformanceChannels = [
+  { match: "hist/*", history: { size: 100, ttl: 600 } },
+  { match: "last/*", latest: true },
+  { match: "tick/*", conflate: 100 },
+];
+/** The same as YAML lines, for config files (the binary, Deno). */
+export const conformanceChannelsYaml = `channels:
+  - { match: "hist/*", history: { size: 100, ttl: 600 } }
+  - { match: "last/*", latest: true }
+  - { match: "tick/*", conflate: 100 }
+`;
+
 export function conformanceSuite(target: string, start: () => Promise<{ port: number; stop(): Promise<void> }>) {
   for (const [version, sc] of clients) {
     describe(`${target}: socketcluster-client ${version}`, () => {
@@ -114,6 +127,50 @@ export function conformanceSuite(target: string, start: () => Promise<{ port: nu
         expect(event.channel).toBe("kick");
         expect(event.message).toBe("bye");
         expect(client.isSubscribed("kick", true)).toBe(false);
+      });
+
+      test("a history channel delivers ordinary publications in order (offset and epoch are ignored)", async () => {
+        const a = await connect();
+        const channel = a.subscribe(`hist/${version}`);
+        await once(channel, "subscribe");
+        const received: unknown[] = [];
+        const done = (async () => {
+          for await (const data of channel) {
+            received.push(data);
+            if (received.length === 3) break;
+          }
+        })();
+        for (let n = 1; n <= 3; n++) await a.invokePublish(`hist/${version}`, { n });
+        await done;
+        expect(received).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      });
+
+      test("a latest channel gives a late subscriber the last publication at once", async () => {
+        const a = await connect();
+        for (let n = 1; n <= 3; n++) await a.invokePublish(`last/${version}`, n);
+        const late = await connect();
+        const channel = late.subscribe(`last/${version}`);
+        const first = channel.once();
+        await once(channel, "subscribe");
+        expect(await first).toBe(3);
+      });
+
+      test("a conflated channel turns a burst into the first and the last", async () => {
+        const a = await connect();
+        const channel = a.subscribe(`tick/${version}`);
+        await once(channel, "subscribe");
+        const received: number[] = [];
+        const done = (async () => {
+          for await (const data of channel) {
+            received.push(data);
+            if (data === 19) break;
+          }
+        })();
+        for (let n = 0; n < 20; n++) a.transmitPublish(`tick/${version}`, n);
+        await done;
+        expect(received[0]).toBe(0);
+        expect(received.at(-1)).toBe(19);
+        expect(received.length).toBeLessThanOrEqual(3);
       });
 
       test("subscribe past socketChannelLimit fails with BrokerError", async () => {

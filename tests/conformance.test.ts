@@ -5,10 +5,10 @@
 import { describe, expect, test } from "bun:test";
 import scV20 from "socketcluster-client";
 import { startScx } from "./helpers/startScx.ts";
-import { conformanceScript, conformanceSuite } from "./conformance.suite.ts";
+import { conformanceChannels, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
 
-conformanceSuite("in-process", () => startScx({ worker: conformanceScript }));
-conformanceSuite("2 worker threads", () => startScx({ worker: conformanceScript, workers: 2, brokers: 2 }));
+conformanceSuite("in-process", () => startScx({ worker: conformanceScript, channels: conformanceChannels }));
+conformanceSuite("2 worker threads", () => startScx({ worker: conformanceScript, workers: 2, brokers: 2, channels: conformanceChannels }));
 
 describe("protocol v1 (third-party SDK mode)", () => {
   test("socketcluster-client with protocolVersion 1 stays connected through #1/#2 pings", async () => {
