@@ -142,9 +142,12 @@ describe("generated documents", () => {
     expect(schema.properties.port.default).toBe(8000);
   });
 
-  test("configReference() has one row per key, with its env variable, the same every time", () => {
+  test("configReference() has one row per key, with its env variable, and one per field of list entries, the same every time", () => {
     const table = configReference();
-    expect(table.split("\n")).toHaveLength(leaves().length + 2);
+    const keys = table.split("\n").slice(2).map((row) => row.split("`")[1]);
+    expect(keys.filter((key) => !key!.includes("[]"))).toEqual(leaves().map((leaf) => leaf.path.join(".")));
+    expect(keys).toContain("channels[].history.size");
+    expect(table).toContain("| `channels[].conflate` | integer | – | – |");
     expect(table).toContain("| `auth.defaultExpiry` | integer | `86400` | `SCX_AUTH__DEFAULT_EXPIRY` |");
     expect(configReference()).toBe(table);
   });

@@ -36,7 +36,7 @@ export const errorNameTable: Record<ErrorNameString, string> = {
   AuthTokenError: "The auth token could not be verified for another reason",
   AuthError: "Authentication failed",
   SilentMiddlewareBlockedError: "Middleware blocked the action without an error of its own (carries `type`)",
-  InvalidActionError: "Malformed `#subscribe`/`#unsubscribe`/`#publish`, or client publish disabled (`allowClientPublish: false`)",
+  InvalidActionError: "Malformed `#subscribe`/`#unsubscribe`/`#publish`/`#history`, client publish disabled (`allowClientPublish: false`), or `#history` on a channel without history",
   InvalidArgumentsError: "A call received bad arguments (e.g. `setAuthToken` with an `iss` that conflicts with `auth.issuer`)",
   InvalidOptionsError: "Not sent by scx (SocketCluster vocabulary)",
   InvalidMessageError: "A packet nested deeper than 256 levels, a reply that cannot be encoded, or a malformed server message (client side)",
