@@ -85,10 +85,14 @@ describe("drainSockets()", () => {
   });
 });
 
-describe.each([["Bun", ["bun", cli]], ["Deno", [deno, "run", "-A", cli]]])("restart on %s", (_name, command) => {
+describe.each([
+  ["Bun", ["bun", cli], "2"],
+  ["Deno", [deno, "run", "-A", cli], "2"],
+  ["Bun in-process (workers: 0)", ["bun", cli], "0"],
+])("restart on %s", (_name, command, workers) => {
   const dir = mkdtempSync(join(tmpdir(), "scx-restart-"));
   const config = join(dir, "scx.yaml");
-  writeFileSync(config, "host: 127.0.0.1\nport: 0\nworkers: 2\ndrainTimeout: 2000\nlogLevel: info\nlogFormat: json\n");
+  writeFileSync(config, `host: 127.0.0.1\nport: 0\nworkers: ${workers}\ndrainTimeout: 2000\nlogLevel: info\nlogFormat: json\n`);
   const processes: CliProcess[] = [];
   const clients: ClientSocket[] = [];
   afterAll(() => {

@@ -161,8 +161,12 @@ export class ScxServer {
     await this.#supervisor.start();
   }
 
-  /** Close every socket with 1001 (clients reconnect elsewhere) and stop. */
-  async stop(): Promise<void> {
+  /**
+   * Close every socket with 1001 and a reconnect hint (clients come back soon, spread out)
+   * and stop. With worker threads each worker spreads its closes across half of
+   * `drainTimeout`; in-process, `spreadMs` does (0, the default: all at once).
+   */
+  async stop({ spreadMs = 0 }: { spreadMs?: number } = {}): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
     if (this.#supervisor) {
@@ -173,8 +177,14 @@ export class ScxServer {
     }
     const handle = this.#handle;
     this.#handle = null;
-    void this.#worker!.detach(CloseCode.GoingAway, reconnectHintReason());
-    await handle?.stop(true);
+    if (spreadMs > 0) {
+      const stopped = handle?.stop(false);   // stop accepting, then close in batches
+      await this.#worker!.detach(CloseCode.GoingAway, reconnectHintReason(), spreadMs);
+      await stopped;
+    } else {
+      void this.#worker!.detach(CloseCode.GoingAway, reconnectHintReason());
+      await handle?.stop(true);
+    }
     await Promise.all(this.brokers.map((broker) => broker.close()));
   }
 

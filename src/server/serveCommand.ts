@@ -35,7 +35,7 @@ export async function serveCommand(runtime: Runtime, file: string | null, cwd: s
       runtime.exit(1);
     }
     log.info(`${signal}: closing client sockets, draining for at most ${config.drainTimeout} ms`);
-    server.stop().then(() => runtime.exit(0), () => runtime.exit(1));
+    server.stop({ spreadMs: config.drainTimeout / 2 }).then(() => runtime.exit(0), () => runtime.exit(1));
   };
   runtime.onSignal("SIGTERM", () => shutdown("SIGTERM"));
   runtime.onSignal("SIGINT", () => shutdown("SIGINT"));
