@@ -12,6 +12,8 @@ import { connected } from "./helpers/scClient.ts";
 import { MemoryEngine, MemoryHub } from "../src/cluster/memory.ts";
 import { RedisEngine } from "../src/cluster/redis.ts";
 import { HashRing } from "../src/cluster/hashRing.ts";
+import { KeptStreams } from "../src/cluster/KeptStreams.ts";
+import type { Publication } from "../src/protocol/publication.ts";
 import { createLogger } from "../src/log/logger.ts";
 
 const quiet = createLogger({ level: "silent", role: "test", id: 0, sink: () => {} });
@@ -43,6 +45,49 @@ describe("HashRing", () => {
     expect(moved.every((ch) => after.shardFor(ch) === "r4")).toBe(true);
     expect(moved.length / channels.length).toBeGreaterThan(0.15);
     expect(moved.length / channels.length).toBeLessThan(0.35);
+  });
+});
+
+describe("KeptStreams", () => {
+  const pub = (offset: number, epoch = "e1"): Publication => ({ ch: "c", json: String(offset), offset, epoch });
+
+  test("KeptStreams.receive() reads a skipped range back, holds later publications meanwhile, and drops duplicates", async () => {
+    const delivered: number[] = [];
+    let answer: (pubs: Publication[]) => void = () => {};
+    const reads: number[] = [];
+    const streams = new KeptStreams((_, from) => {
+      reads.push(from);
+      return new Promise((resolve) => { answer = resolve; });
+    }, (p) => delivered.push(p.offset!));
+    streams.receive(pub(1));
+    streams.receive(pub(2));
+    streams.receive(pub(2));
+    streams.receive(pub(5));
+    streams.receive(pub(6));
+    expect(delivered).toEqual([1, 2]);
+    expect(reads).toEqual([3]);
+    answer([pub(3), pub(4), pub(5), pub(6)]);
+    await Bun.sleep(0);
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6]);
+    streams.receive(pub(1, "e2"));
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 1]);
+  });
+
+  test("KeptStreams.resync() catches remembered channels up; a failed read delivers what was held", async () => {
+    const delivered: number[] = [];
+    let fail = false;
+    const streams = new KeptStreams(async (_, from) => {
+      if (fail) throw new Error("Redis is unreachable");
+      return [pub(from), pub(from + 1)];
+    }, (p) => delivered.push(p.offset!));
+    streams.receive(pub(1));
+    streams.resync(() => true);
+    await Bun.sleep(0);
+    expect(delivered).toEqual([1, 2, 3]);
+    fail = true;
+    streams.receive(pub(7));
+    await Bun.sleep(0);
+    expect(delivered).toEqual([1, 2, 3, 7]);
   });
 });
 

@@ -153,6 +153,32 @@ describe("RedisHistoryStore", () => {
     expect((await a.history.read("flushed", { since: before }, { size: 5, ttl: 30 })).publications.map((p) => p.json)).toEqual(['"2"']);
   });
 
+  test("RedisEngine fills the gap pub/sub leaves when its pub/sub connection is killed: every offset once, in order", async () => {
+    const ch = "gap/1";
+    const shardUrl = new HashRing(redises.map((r) => r.url)).shardFor(ch);
+    const got: number[] = [];
+    const c = new RedisEngine({ urls: redises.map((r) => r.url), prefix: "rh:", log: quiet, timeoutMs });
+    await c.connect();
+    c.onPublication((pub) => { if (pub.ch === ch) got.push(pub.offset!); });
+    await c.subscribe(ch);
+    const keep = { size: 1000, ttl: 60 };
+    const burst = () => Promise.all(Array.from({ length: 300 }, (_, i) => b.history.append(ch, `${i}`, keep)));
+    await burst();
+    const probe = createClient({ url: shardUrl });
+    await probe.connect();
+    // The kill lands in the middle of pipelined appends: pub/sub misses those sent before the resubscribe.
+    const during = burst();
+    expect(await probe.sendCommand(["CLIENT", "KILL", "TYPE", "pubsub"])).toBeGreaterThan(0);
+    await during;
+    await probe.close();
+    await Bun.sleep(100);
+    const last = (await burst()).at(-1)!.offset;
+    const until = Date.now() + 5000;
+    while (got.length < last && Date.now() < until) await Bun.sleep(20);
+    await c.close();
+    expect(got).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+  });
+
   test("RedisEngine.state() is down while a shard is hung (SIGSTOP) and ready once it answers again", async () => {
     const states: string[] = [];
     a.onStateChange((state) => states.push(state));

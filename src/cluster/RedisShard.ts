@@ -28,6 +28,7 @@ export class RedisShard {
   readonly #pubDeadlines: Deadlines;
   readonly #subDeadlines: Deadlines;
   readonly #onReady: Array<() => void> = [];
+  readonly #onSubReady: Array<() => void> = [];
   #up = false;
   #closing = false;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -49,7 +50,10 @@ export class RedisShard {
       for (const hook of this.#onReady) hook();
       this.#update();
     });
-    this.sub.on("ready", () => this.#update());
+    this.sub.on("ready", () => {
+      for (const hook of this.#onSubReady) hook();
+      this.#update();
+    });
   }
 
   get up(): boolean {
@@ -59,6 +63,11 @@ export class RedisShard {
   /** Run `hook` each time the command connection is (re)connected, before other commands. */
   onReady(hook: () => void): void {
     this.#onReady.push(hook);
+  }
+
+  /** Run `hook` each time the pub/sub connection is (re)connected. */
+  onSubReady(hook: () => void): void {
+    this.#onSubReady.push(hook);
   }
 
   async connect(): Promise<void> {

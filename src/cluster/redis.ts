@@ -9,7 +9,8 @@
  * subscribers only (the broker delivers them before the engine sees them) and are
  * dropped for other hosts: nothing buffers without bound. History appends and reads
  * reject with ErrorName.Broker within `timeoutMs`. The outage is logged once, and once
- * again on recovery. Pub/sub message format: pubsubMessage.ts.
+ * again on recovery. Pub/sub message format: pubsubMessage.ts. Kept publications that
+ * pub/sub lost (a reconnect) are read back from the history stream (KeptStreams.ts).
  *
  * @example
  * const engine = new RedisEngine({ urls: ["redis://127.0.0.1:6379"], prefix: "scx:", log });
@@ -21,6 +22,7 @@ import { HashRing } from "./hashRing.ts";
 import { RedisShard } from "./RedisShard.ts";
 import { decodeMessage, encodeEphemeral, hostIdLength } from "./pubsubMessage.ts";
 import { RedisHistoryStore } from "../history/redis.ts";
+import { KeptStreams } from "./KeptStreams.ts";
 import type { Logger } from "../log/logger.ts";
 
 export interface RedisEngineOptions {
@@ -47,6 +49,8 @@ export class RedisEngine implements ClusterEngine {
   readonly #pending = new Set<Promise<unknown>>();
   /** Subscribes not yet answered, so a second caller waits for the same reply. */
   readonly #subscribing = new Map<string, Promise<void>>();
+  /** Kept publications pass here: gaps that pub/sub left are filled from the history stream. */
+  readonly #kept: KeptStreams;
 
   constructor(options: RedisEngineOptions) {
     this.#prefix = options.prefix;
@@ -61,6 +65,10 @@ export class RedisEngine implements ClusterEngine {
       this.#shards.set(url, shard);
     }
     this.history = new RedisHistoryStore({ prefix: this.#prefix, send: (channel, args) => this.#shardFor(channel).command(args) });
+    this.#kept = new KeptStreams((channel, from) => this.history.range(channel, from), (pub) => this.#handler?.(pub));
+    for (const shard of this.#shards.values()) {
+      shard.onSubReady(() => this.#kept.resync((channel) => this.#shardFor(channel) === shard));
+    }
   }
 
   /** Connect every shard; resolves when all are ready (or fails fast on a bad URL). */
@@ -102,6 +110,7 @@ export class RedisEngine implements ClusterEngine {
     const shard = this.#shardFor(channel);
     if (!shard.channels.delete(channel)) return;
     this.#subscribing.delete(channel);
+    this.#kept.forget(channel);
     this.#track(shard.subCommand(shard.sub.unsubscribe(this.#prefix + channel, this.#listener)));
   }
 
@@ -139,7 +148,9 @@ export class RedisEngine implements ClusterEngine {
 
   readonly #listener = (message: string, redisChannel: string) => {
     const pub = decodeMessage(message, redisChannel.slice(this.#prefix.length), this.#hostId);
-    if (pub) this.#handler?.(pub);
+    if (!pub) return;
+    if (pub.offset === undefined) this.#handler?.(pub);
+    else this.#kept.receive(pub);
   };
 
   #shardFor(channel: string): RedisShard {

@@ -16,7 +16,7 @@
  */
 import type { HistoryStore, KeepOptions, ReadOptions, ReadResult } from "./HistoryStore.ts";
 import type { Publication, StreamPosition } from "../protocol/publication.ts";
-import { appendScript, readScript, sha1 } from "./redisScripts.ts";
+import { appendScript, rangeScript, readScript, sha1 } from "./redisScripts.ts";
 import { newEpoch } from "./newEpoch.ts";
 
 export interface RedisHistoryOptions {
@@ -26,7 +26,10 @@ export interface RedisHistoryOptions {
   send: (channel: string, args: string[]) => Promise<unknown>;
 }
 
-const scripts = { append: { source: appendScript, sha: sha1(appendScript) }, read: { source: readScript, sha: sha1(readScript) } };
+const script = (source: string) => ({ source, sha: sha1(source) });
+const scripts = { append: script(appendScript), read: script(readScript), range: script(rangeScript) };
+/** Most publications one gap-filling range read returns. */
+const rangeCount = 10_000;
 
 export class RedisHistoryStore implements HistoryStore {
   readonly publishesToHosts = true;
@@ -55,16 +58,18 @@ export class RedisHistoryStore implements HistoryStore {
     const reply = await this.#eval(channel, scripts.read,
       [newEpoch(), ttlMs(keep), String(limit), since ? String(since.offset) : "", since?.epoch ?? ""]) as Array<string | number>;
     const epoch = reply[0] as string;
-    const publications: Publication[] = [];
-    for (let i = 3; i < reply.length; i += 2) {
-      const json = reply[i + 1] as string;
-      publications.push({ ch: channel, json: json === "" ? undefined : json, offset: reply[i] as number, epoch });
-    }
+    const publications = decodeEntries(channel, epoch, reply, 3);
     return { publications, position: { offset: reply[1] as number, epoch }, complete: since !== undefined && reply[2] === 1 };
   }
 
   async position(channel: string, keep: KeepOptions): Promise<StreamPosition> {
     return (await this.read(channel, { limit: 0 }, keep)).position;
+  }
+
+  /** Kept publications from offset `from` on, ascending, whatever their age (what pub/sub missed). */
+  async range(channel: string, from: number): Promise<Publication[]> {
+    const reply = await this.#eval(channel, scripts.range, [String(from), String(rangeCount)]) as Array<string | number>;
+    return decodeEntries(channel, reply[0] as string, reply, 1);
   }
 
   close(): Promise<void> {
@@ -81,6 +86,16 @@ export class RedisHistoryStore implements HistoryStore {
       return await this.#send(channel, ["EVAL", script.source, "2", ...keys, ...args]);
     }
   }
+}
+
+/** Publications from a script reply's offset, json pairs starting at `from`. */
+function decodeEntries(channel: string, epoch: string, reply: Array<string | number>, from: number): Publication[] {
+  const publications: Publication[] = [];
+  for (let i = from; i < reply.length; i += 2) {
+    const json = reply[i + 1] as string;
+    publications.push({ ch: channel, json: json === "" ? undefined : json, offset: reply[i] as number, epoch });
+  }
+  return publications;
 }
 
 function ttlMs(keep: KeepOptions): string {

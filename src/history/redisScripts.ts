@@ -16,6 +16,8 @@
  * `since` the latest `limit` entries younger than ttl; with it, the first `limit` after
  * it. A channel with no history gets its hash (offset 0) so its epoch stays put.
  *
+ * RANGE (below) reads what pub/sub missed, for the engine's gap filling.
+ *
  * @example
  * await send(channel, ["EVALSHA", appendSha, "2", streamKey, metaKey, epoch, json, "100", "600000", pubsubChannel]);
  */
@@ -94,6 +96,18 @@ while true do
   local next = entries[math.min(n + 1, #entries)]
   from = tonumber(string.match(next[1], '^%d+')) + (n == #entries and 1 or 0)
 end
+`;
+
+/** RANGE (KEYS stream, meta; ARGV from offset, count): {epoch, offset1, json1, ...}, {} without history. */
+export const rangeScript = `
+local epoch = redis.call('HGET', KEYS[2], 'e')
+if not epoch then return {} end
+local out = {epoch}
+for _, entry in ipairs(redis.call('XRANGE', KEYS[1], ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])) do
+  out[#out + 1] = tonumber(string.match(entry[1], '^%d+'))
+  out[#out + 1] = entry[2][4]
+end
+return out
 `;
 
 export function sha1(script: string): string {
