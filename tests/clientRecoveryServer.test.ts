@@ -14,6 +14,7 @@ import { type TcpProxy, tcpProxy } from "./helpers/tcpProxy.ts";
 const channels = [
   { match: "chat/*", history: { size: 1000, ttl: 600 } },
   { match: "short/*", history: { size: 10, ttl: 600 } },
+  { match: "status/*", history: { size: 10, ttl: 600 }, latest: true },
 ];
 const retry = { initialDelay: 30, randomness: 30, multiplier: 1, maxDelay: 60 };
 const cleanup: Array<() => unknown> = [];
@@ -138,6 +139,25 @@ describe("ClientSocket recovery across hosts (Redis)", () => {
     expect((await recovery).recovered).toBe(true);
     expect(hostB.server.clients.get(subscriber.id!)).toBeDefined(); // it did come back on host B
   }, 30_000);
+});
+
+describe("ClientSocket on a latest channel with history", () => {
+  test("ClientSocket gets the channel's last publication once after subscribing, and not again after a recovering resubscribe", async () => {
+    const { subscriber, publisher } = await setUp();
+    await publishSteadily(publisher, "status/a", 1, 3);
+    const channel = subscriber.subscribe<number>("status/a");
+    const log: unknown[] = [];
+    channel.watch((n) => log.push(n));
+    channel.on("subscribe", ({ recovered }) => log.push({ recovered }));
+    await channel.listener("subscribe").once();
+    await until(() => log.length === 2, () => JSON.stringify(log));
+    subscriber.reconnect(4000);
+    await channel.listener("subscribe").once();
+    await publisher.invokePublish("status/a", 4);
+    await until(() => log.length === 4, () => JSON.stringify(log));
+    await Bun.sleep(30);
+    expect(log).toEqual([{ recovered: false }, 3, { recovered: true }, 4]);
+  });
 });
 
 suite("in-process", {});
