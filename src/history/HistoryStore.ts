@@ -12,7 +12,10 @@
  *   and changes whenever it is lost or reset (a memory store restarted, Redis keys
  *   expired or flushed); offsets then start again at 1.
  * - At most `keep.size` publications are kept; entries older than `keep.ttl` seconds are
- *   never returned.
+ *   never returned; a channel with no append for `keep.ttl` is forgotten (memory stays
+ *   bounded), so its next use starts a new epoch.
+ * - A channel with no history yet has a position (offset 0 and an epoch, from `position`
+ *   or `read`) that its first append keeps.
  * - `read` without `since` returns the latest `limit` kept publications; with `since`,
  *   the first `limit` after `since.offset`, and `complete` tells whether nothing between
  *   `since.offset` and the current offset is missing (same epoch, nothing trimmed).
