@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { type ClientSocket, create } from "../src/client/index.ts";
+import { brokerIndex } from "../src/protocol/channelHash.ts";
 import { startRedis } from "./helpers/redisServer.ts";
 import { startScx, type StartedScx } from "./helpers/startScx.ts";
 import { type TcpProxy, tcpProxy } from "./helpers/tcpProxy.ts";
@@ -158,6 +159,27 @@ describe("ClientSocket on a latest channel with history", () => {
     await Bun.sleep(30);
     expect(log).toEqual([{ recovered: false }, 3, { recovered: true }, 4]);
   });
+});
+
+describe("ClientSocket when the broker owning a history channel crashes (memory engine)", () => {
+  test("Channel emits recovery with recovered:false before the first publication of the new epoch, then follows it", async () => {
+    const { scx, subscriber, publisher } = await setUp({ workers: 2, brokers: 2, logLevel: "silent" }); // the kill logs an error
+    const channel = subscriber.subscribe<number | string>("chat/crash");
+    const log: unknown[] = [];
+    channel.watch((data) => log.push(data));
+    channel.on("recovery", ({ recovered, offset }) => log.push({ recovered, offset }));
+    const { epoch: before } = await channel.listener("subscribe").once();
+    await publishSteadily(publisher, "chat/crash", 1, 3);
+    const owner = brokerIndex("chat/crash", 2);
+    const restarted = scx.server.supervisor!.nextStart("broker", owner);
+    scx.server.supervisor!.kill("broker", owner);
+    await restarted;
+    await publisher.invokePublish("chat/crash", "after");
+    await until(() => log.length === 5, () => JSON.stringify(log));
+    expect(log).toEqual([1, 2, 3, { recovered: false, offset: 1 }, "after"]);
+    expect(channel.position!.epoch).not.toBe(before);
+    expect(channel.position!.offset).toBe(1);
+  }, 30_000);
 });
 
 suite("in-process", {});
