@@ -8,7 +8,7 @@ const url = (port: number) => `ws://127.0.0.1:${port}/socketcluster/`;
 
 interface Conn { ws: WebSocket; invoke(event: string, data?: unknown): Promise<any>; send(packet: unknown): void }
 
-function open(port: number, onPublish?: (data: any) => void): Promise<Conn> {
+function open(port: number, onPublish?: (data: any, publication: any) => void): Promise<Conn> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url(port));
     let cid = 0;
@@ -25,7 +25,10 @@ function open(port: number, onPublish?: (data: any) => void): Promise<Conn> {
     ws.onmessage = (event) => {
       const text = event.data as string;
       if (text === "") return ws.send("");
-      if (onPublish && text.startsWith('{"event":"#publish"')) return onPublish(JSON.parse(text).data.data);
+      if (onPublish && text.startsWith('{"event":"#publish"')) {
+        const publication = JSON.parse(text).data;
+        return onPublish(publication.data, publication);
+      }
       const packet = JSON.parse(text);
       if (typeof packet.rid === "number") {
         pending.get(packet.rid)?.(packet);
@@ -54,12 +57,13 @@ function percentile(sorted: number[], p: number): number {
 
 async function fanout() {
   const { port, subscribers, messages, burst } = args;
+  const channel: string = args.channel ?? "fan";
   let received = 0;
   let target = 0;
   let wake: () => void = () => {};
   const subs = await openMany(subscribers, async () => {
     const conn = await open(port, () => { if (++received >= target) wake(); });
-    await conn.invoke("#subscribe", { channel: "fan" });
+    await conn.invoke("#subscribe", { channel });
     return conn;
   });
   const publisher = await open(port);
@@ -67,7 +71,7 @@ async function fanout() {
   for (let sent = 0; sent < messages; sent += burst) {
     target = subscribers * Math.min(sent + burst, messages);
     const done = new Promise<void>((resolve) => { wake = resolve; });
-    for (let i = sent; i < Math.min(sent + burst, messages); i++) publisher.send({ event: "#publish", data: { channel: "fan", data: i } });
+    for (let i = sent; i < Math.min(sent + burst, messages); i++) publisher.send({ event: "#publish", data: { channel, data: i } });
     if (received < target) await done;
   }
   const seconds = (performance.now() - started) / 1000;
@@ -181,7 +185,41 @@ async function idle() {
   return { closed: conns.length };
 }
 
-const scenarios: Record<string, () => Promise<unknown>> = { fanout, latency, rpc, idle, crossHost };
+/**
+ * Recovery: `clients` subscribe to a history channel, all drop, `missed` publications go
+ * out, then all reconnect with `since`; timed from the first reconnect until every client
+ * has every missed publication (connects and handshakes included).
+ */
+async function recovery() {
+  const { port, clients, missed } = args;
+  const channel: string = args.channel ?? "history/recovery";
+  let position = { offset: 0, epoch: "" };
+  const first = await openMany(clients, async () => {
+    const conn = await open(port);
+    position = (await conn.invoke("#subscribe", { channel })).data;
+    return conn;
+  });
+  await Promise.all(first.map((conn) => new Promise((resolve) => { conn.ws.onclose = resolve; conn.ws.close(); })));
+  const publisher = await open(port);
+  for (let i = 0; i < missed; i++) await publisher.invoke("#publish", { channel, data: i });
+  let received = 0;
+  let recovered = 0;
+  let wake: () => void = () => {};
+  const done = new Promise<void>((resolve) => { wake = resolve; });
+  const started = performance.now();
+  const again = await openMany(clients, async () => {
+    const conn = await open(port, () => { if (++received === clients * missed) wake(); });
+    const reply = await conn.invoke("#subscribe", { channel, since: position });
+    if (reply.data?.recovered) recovered++;
+    return conn;
+  });
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  for (const conn of [...again, publisher]) conn.ws.close();
+  return { clients, missed, recovered, deliveries: received, seconds, perSecond: received / seconds };
+}
+
+const scenarios: Record<string, () => Promise<unknown>> = { fanout, latency, rpc, idle, crossHost, recovery };
 const result = await scenarios[scenario]();
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -54,6 +54,25 @@ const scenarios: Record<string, () => Promise<void>> = {
     results.fanout_ceiling = ceiling.result;
   },
 
+  /** Issue 11: a history channel (memory engine) beside the ephemeral one, per server CPU-second. */
+  async history() {
+    const load = { subscribers: 1000, messages: 2000, burst: 50 };
+    for (const workers of [0, 2]) {
+      const ephemeral = await median(3, () => measure("scxServer.ts", [String(workers)], "fanout", load));
+      const history = await median(3, () => measure("scxServer.ts", [String(workers)], "fanout", { ...load, channel: "history/fan" }));
+      const perCpu = (run: typeof ephemeral) => run.result.perSecond / Math.max(run.serverCpu, 0.01) * run.result.seconds;
+      const ratio = perCpu(history) / perCpu(ephemeral);
+      const target = workers ? `scx, ${workers} worker threads` : "scx, in-process worker";
+      rows.push({ scenario: "fan-out 1000 subs, ephemeral channel", target, figure: `${Math.round(ephemeral.result.perSecond).toLocaleString()} deliveries/s, ${Math.round(perCpu(ephemeral)).toLocaleString()} per server CPU-s`, cpu: cpuNote(ephemeral.serverCpu, ephemeral.cpu) });
+      rows.push({ scenario: "fan-out 1000 subs, history channel (memory)", target, figure: `${Math.round(history.result.perSecond).toLocaleString()} deliveries/s, ${Math.round(perCpu(history)).toLocaleString()} per server CPU-s`, cpu: cpuNote(history.serverCpu, history.cpu), note: `${ratio.toFixed(2)} of ephemeral per CPU-s (target ≥ 0.8)` });
+      results[`history_fanout_workers_${workers}`] = { ephemeral: ephemeral.result, history: history.result, ratio };
+    }
+    const recovery = await measure("scxServer.ts", ["2"], "recovery", { clients: 1000, missed: 100 });
+    rows.push({ scenario: "recovery: 1,000 clients × 100 missed", target: "scx, 2 worker threads",
+      figure: `all caught up in ${(recovery.result.seconds * 1000).toFixed(0)} ms (${recovery.result.recovered} recovered:true, reconnects included)`, cpu: cpuNote(recovery.serverCpu, recovery.cpu) });
+    results.recovery = recovery.result;
+  },
+
   async latency() {
     const scx = await measure("scxServer.ts", ["2"], "latency", { subscribers: 200, messages: 300 });
     for (const kind of ["same", "cross"] as const) {

@@ -58,8 +58,20 @@ function globToRegExp(pattern: string): RegExp {
 export function namespaceMatcher(namespaces: readonly ChannelNamespace[]): (channel: string) => ChannelNamespace | null {
   if (namespaces.length === 0) return () => null;
   const compiled = namespaces.map((namespace) => ({ namespace, pattern: globToRegExp(namespace.match) }));
+  // Answers are remembered (publish paths ask once per publication); bounded by starting over.
+  const known = new Map<string, ChannelNamespace | null>();
   return (channel) => {
-    for (const { namespace, pattern } of compiled) if (pattern.test(channel)) return namespace;
-    return null;
+    let found = known.get(channel);
+    if (found !== undefined) return found;
+    found = null;
+    for (const { namespace, pattern } of compiled) {
+      if (pattern.test(channel)) {
+        found = namespace;
+        break;
+      }
+    }
+    if (known.size >= 10_000) known.clear();
+    known.set(channel, found);
+    return found;
   };
 }
