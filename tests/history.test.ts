@@ -179,7 +179,7 @@ describe("RedisHistoryStore", () => {
     expect(got).toEqual(Array.from({ length: last }, (_, i) => i + 1));
   });
 
-  test("RedisEngine.state() is down while a shard is hung (SIGSTOP) and ready once it answers again", async () => {
+  test("RedisEngine.state() is down while a shard is hung (SIGSTOP), its calls then fail at once, and it is ready once it answers again", async () => {
     const states: string[] = [];
     a.onStateChange((state) => states.push(state));
     redises[0]!.pause();
@@ -187,6 +187,12 @@ describe("RedisHistoryStore", () => {
       const until = Date.now() + timeoutMs * 5;
       while (a.state() === "ready" && Date.now() < until) await Bun.sleep(20);
       expect(a.state()).toBe("down");
+      // Known hung: calls fail at once instead of piling up behind the deadline.
+      const ch = Array.from({ length: 100 }, (_, i) => `hung/${i}`).find((c) => new HashRing(redises.map((r) => r.url)).shardFor(c) === redises[0]!.url)!;
+      const started = Date.now();
+      const error = await a.history.append(ch, '"x"', { size: 5, ttl: 30 }).then(() => null, (e: Error) => e);
+      expect(error?.name).toBe("BrokerError");
+      expect(Date.now() - started).toBeLessThan(100);
     } finally {
       redises[0]!.resume();
     }

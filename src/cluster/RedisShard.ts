@@ -37,7 +37,7 @@ export class RedisShard {
     const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 3000);
     this.pub = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } }) as RedisClientType;
     this.sub = createClient({ url, socket: { reconnectStrategy } }) as RedisClientType;
-    const unreachable = () => namedError(ErrorName.Broker, `Redis is unreachable (${url}): no reply within ${options.timeoutMs} ms`);
+    const unreachable = () => this.#unreachable();
     this.#pubDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update());
     this.#subDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update());
     for (const client of [this.pub, this.sub]) {
@@ -74,12 +74,17 @@ export class RedisShard {
     await Promise.all([this.pub.connect(), this.sub.connect()]);
     // An idle hung Redis is noticed too: a PING per timeout keeps the deadlines honest.
     this.#heartbeat ??= setInterval(() => {
-      if (this.pub.isReady) this.command(["PING"]).catch(() => {});
+      if (this.pub.isReady) this.command(["PING"], true).catch(() => {});
     }, this.options.timeoutMs);
   }
 
-  /** Send one command on the command connection; rejects with ErrorName.Broker. */
-  command<T = unknown>(args: string[]): Promise<T> {
+  /**
+   * Send one command on the command connection; rejects with ErrorName.Broker. While the
+   * connection is late (a reply missed its deadline), commands fail at once instead of
+   * piling up; the heartbeat PING (`probe`) still goes out to notice the recovery.
+   */
+  command<T = unknown>(args: string[], probe = false): Promise<T> {
+    if (this.#pubDeadlines.late && !probe) return Promise.reject(this.#unreachable());
     return this.#pubDeadlines.guard(this.pub.sendCommand(args) as Promise<T>).catch((error) => {
       throw this.#named(error);
     });
@@ -98,6 +103,10 @@ export class RedisShard {
     this.#pubDeadlines.clear();
     this.#subDeadlines.clear();
     await Promise.all([this.pub, this.sub].map((client) => client.isOpen ? client.close().catch(() => {}) : undefined));
+  }
+
+  #unreachable(): Error {
+    return namedError(ErrorName.Broker, `Redis is unreachable (${this.url}): no reply within ${this.options.timeoutMs} ms`);
   }
 
   #named(error: unknown): Error {
