@@ -14,6 +14,7 @@ const channels = [
   { match: "small/*", history: { size: 5, ttl: 600 } },
   { match: "status/*", latest: true },
   { match: "both/*", history: { size: 10, ttl: 600 }, latest: true },
+  { match: "tick/*", conflate: 150 },
 ];
 
 type Client = RawSocket & { id: string; cid: number };
@@ -191,6 +192,30 @@ for (const mode of [{ workers: 0, brokers: 2 }, { workers: 2, brokers: 2 }]) {
       const a = await client();
       const { text, cid } = await subscribe(a, channel("status"));
       expect(text).toBe(`{"rid":${cid}}`);
+      await noFrame(a);
+    });
+
+    test("conflate: a burst reaches a subscriber as its first and its last publication, plain frames; another channel gets all", async () => {
+      const ch = channel("tick");
+      const other = channel("plain");
+      const a = await client();
+      await subscribe(a, ch);
+      await subscribe(a, other);
+      const publisher = await client();
+      for (let n = 1; n <= 20; n++) {
+        publisher.send({ event: "#publish", data: { channel: ch, data: n } });
+        publisher.send({ event: "#publish", data: { channel: other, data: n } });
+      }
+      const conflated: unknown[] = [];
+      const plain: unknown[] = [];
+      while (conflated.at(-1) !== 20 || plain.length < 20) {
+        const { data } = JSON.parse(await frame(a));
+        expect(Object.keys(data)).toEqual(["channel", "data"]);
+        (data.channel === ch ? conflated : plain).push(data.data);
+      }
+      expect(conflated[0]).toBe(1);
+      expect(conflated.length).toBeLessThanOrEqual(3);
+      expect(plain).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       await noFrame(a);
     });
 
