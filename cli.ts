@@ -1,117 +1,102 @@
 #!/usr/bin/env bun
 /**
- * The scx command line: `scx serve`, `scx check`, `scx config`, `scx token`,
- * `--version`, `--help`. Exit codes: 0 fine, 1 runtime failure, 2 bad usage or config.
+ * The scx command line: `scx serve`, `scx check`, `scx config`, `scx token`, `scx create`,
+ * `scx healthcheck`, `--version`, `--help` (and `<command> --help`).
+ * Exit codes: 0 fine, 1 runtime failure (or an invalid token for `scx token verify`),
+ * 2 usage, config or operator error (bad flag, missing file, port in use): one line, no stack.
  */
 import { currentRuntime } from "./src/runtime/current.ts";
 import { serveCommand } from "./src/server/serveCommand.ts";
 import { loadConfigFile } from "./src/server/loadConfigFile.ts";
-import { ConfigError } from "./src/config/ConfigError.ts";
 import { configJsonSchema } from "./src/config/jsonSchema.ts";
-import { configReference } from "./src/config/reference.ts";
+import { nearestKey } from "./src/config/nearestKey.ts";
 import { tokenCommand } from "./src/server/tokenCommand.ts";
 import { createCommand } from "./src/server/createCommand.ts";
 import { healthcheckCommand } from "./src/server/healthcheckCommand.ts";
+import { referenceCommand } from "./src/server/referenceCommand.ts";
+import { commandHelp, commands, overviewHelp } from "./src/server/commandHelp.ts";
+import { parseArgs } from "./src/server/parseArgs.ts";
+import { UsageError } from "./src/server/UsageError.ts";
 import packageJson from "./package.json" with { type: "json" };
 
 const runtime = currentRuntime();
 const cwd = runtime.cwd();
 const commit = (globalThis as { SCX_COMMIT?: string }).SCX_COMMIT ?? "dev";
+const version = packageJson.version;
 
-const help = `scx ${packageJson.version}: a realtime server that speaks the SocketCluster protocol
-
-Usage:
-  scx serve [file]             Start the server (default file ./scx.yaml; without one, the defaults)
-  scx check <file>             Validate a config file and exit
-  scx config schema            Print the config's JSON Schema (for editors)
-  scx config reference [--write]  Print (or write into README.md) the config reference
-  scx token --sub <id> [--exp 1h] [file]  Sign an auth token with the configured key
-  scx create <dir>             Write a runnable app (config, worker script, page)
-  scx healthcheck [url]        Exit 0 if the local server answers /health-check
-  scx --version                Print the version and commit
-  scx --help                   Print this help
-
-Examples:
-  scx serve scx.yaml
-  SCX_PORT=9000 scx serve      Environment variables override the file (SCX_<KEY>, SCX_AUTH__KEY)
-  scx check deploy/scx.yaml
-  scx token --sub alice --exp 1h scx.yaml
-  scx create my-app && cd my-app && scx serve
-`;
+/** Errors an operator fixes: printed as they are (one line each) with exit code 2. */
+const operatorErrors = new Set(["ConfigError", "UsageError", "PortInUseError"]);
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === undefined) {
+    runtime.writeStdout(overviewHelp(version));
+    return 2;
+  }
+  const beforeDashes = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if ((commands as readonly string[]).includes(command) && (beforeDashes.includes("--help") || beforeDashes.includes("-h"))) {
+    runtime.writeStdout(commandHelp(command, version)!);
+    return 0;
+  }
   switch (command) {
     case "serve":
-      await serveCommand(runtime, rest[0] ?? null, cwd);
+      await serveCommand(runtime, rest, cwd);
       return -1;
     case "check": {
-      if (!rest[0]) return usage("scx check needs a config file");
-      const { path } = await loadConfigFile(runtime, rest[0], cwd);
+      const parsed = parseArgs("check", rest, { config: true, maxPositionals: 1 });
+      const { path } = await loadConfigFile(runtime, parsed.positionals[0] ?? "scx.yaml", cwd, parsed.flags);
       runtime.writeStdout(`${path}: valid\n`);
       return 0;
     }
     case "config":
       if (rest[0] === "schema") {
+        parseArgs("config schema", rest.slice(1), { maxPositionals: 0 });
         runtime.writeStdout(JSON.stringify(configJsonSchema(), null, 2) + "\n");
         return 0;
       }
-      if (rest[0] === "reference") return await reference(rest.includes("--write"));
-      return usage(`Unknown config subcommand "${rest[0] ?? ""}": expected schema or reference`);
+      if (rest[0] === "reference") return await referenceCommand(runtime, rest.slice(1), cwd);
+      throw new UsageError(`scx config: unknown subcommand "${rest[0] ?? ""}": expected schema or reference`);
     case "token":
       return await tokenCommand(runtime, rest, cwd);
-    case "create":
-      return await createCommand(runtime, rest[0], cwd, packageJson.version);
+    case "create": {
+      const parsed = parseArgs("create", rest, { maxPositionals: 1 });
+      return await createCommand(runtime, parsed.positionals[0], cwd, version);
+    }
     case "healthcheck":
       return await healthcheckCommand(runtime, rest);
     case "--version":
     case "-v":
     case "version":
-      runtime.writeStdout(`scx ${packageJson.version} (${commit})\n`);
+      runtime.writeStdout(`scx ${version} (${commit})\n`);
       return 0;
     case "--help":
     case "-h":
-    case "help":
-    case undefined:
+    case "help": {
+      const help = rest[0] === undefined ? overviewHelp(version) : commandHelp(rest[0], version);
+      if (!help) throw new UsageError(`scx help: unknown command "${rest[0]}" (scx --help lists the commands)`);
       runtime.writeStdout(help);
-      return command === undefined ? 2 : 0;
-    default:
-      return usage(`Unknown command "${command}"`);
+      return 0;
+    }
+    default: {
+      const near = nearestKey(command, [...commands]);
+      throw new UsageError(`scx: unknown command "${command}"${near ? `; did you mean "${near}"?` : ""} (scx --help lists the commands)`);
+    }
   }
-}
-
-function usage(message: string): number {
-  runtime.writeStderr(`${message}\n\n${help}`);
-  return 2;
-}
-
-async function reference(write: boolean): Promise<number> {
-  const table = `<!-- config-reference:start -->\n${configReference()}\n<!-- config-reference:end -->`;
-  if (!write) {
-    runtime.writeStdout(table + "\n");
-    return 0;
-  }
-  const readmePath = new URL("./README.md", import.meta.url).pathname;
-  const readme = await runtime.readTextFile(readmePath);
-  const updated = readme.replace(/<!-- config-reference:start -->[\s\S]*<!-- config-reference:end -->/, table);
-  const fs = await import("node:fs/promises");
-  await fs.writeFile(readmePath, updated);
-  runtime.writeStdout(`Updated the config reference in ${readmePath}\n`);
-  return 0;
 }
 
 main(runtime.args()).then(
   (code) => { if (code >= 0) runtime.exit(code); },
   (error) => {
-    if (error instanceof ConfigError || (error as Error)?.name === "ConfigError") {
-      runtime.writeStderr(`${(error as Error).message}\n`);
+    const { name, message, stack } = (error ?? {}) as Error;
+    if (operatorErrors.has(name)) {
+      runtime.writeStderr(`${message}\n`);
       runtime.exit(2);
     }
-    if ((error as Error)?.name === "StartError" || (error as Error)?.name === "WorkerScriptError") {
-      runtime.writeStderr(`${(error as Error).message}\n`);
+    if (name === "StartError" || name === "WorkerScriptError") {
+      runtime.writeStderr(`${message}\n`);
       runtime.exit(1);
     }
-    runtime.writeStderr(`scx: ${(error as Error)?.stack ?? error}\n`);
+    runtime.writeStderr(`scx: ${stack ?? error}\n`);
     runtime.exit(1);
   },
 );

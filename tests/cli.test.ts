@@ -54,12 +54,12 @@ describe("scx commands", () => {
     expect(result.stdout).toMatch(/^scx \d+\.\d+\.\d+ \(.+\)\n$/);
   });
 
-  test("scx --help shows usage with examples; an unknown command prints help and exits 2", () => {
+  test("scx --help shows usage with examples; an unknown command is one line with a suggestion and exits 2", () => {
     expect(run(["--help"]).stdout).toContain("Examples:");
     const unknown = run(["frobnicate"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
-    expect(unknown.stderr).toContain("Usage:");
+    expect(unknown.stderr).toBe('scx: unknown command "frobnicate" (scx --help lists the commands)\n');
+    expect(run(["serv"]).stderr).toContain('did you mean "serve"?');
   });
 
   test("scx config schema prints a JSON Schema", () => {

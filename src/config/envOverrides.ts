@@ -45,6 +45,16 @@ export function unknownEnvKeys(env: Record<string, string | undefined>): string[
   return Object.keys(env).filter((name) => name.startsWith("SCX_") && !known.has(name)).sort();
 }
 
+/**
+ * A raw string (from the environment or a command-line flag) coerced by a leaf's JSON Schema.
+ *
+ * @example
+ * coerceText("9000", { type: "integer" }); // 9000
+ */
+export function coerceText(raw: string, json: JsonSchema): unknown {
+  return coerce(raw, jsonTypes(json));
+}
+
 /** The JSON types a value may have (consts and enums count as their own type). */
 function jsonTypes(json: JsonSchema): Set<string> {
   const out = new Set<string>();

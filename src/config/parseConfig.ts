@@ -10,7 +10,7 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { type Config, configSchema } from "./schema.ts";
 import { type ConfigProblem, ConfigError } from "./ConfigError.ts";
-import { envOverrides } from "./envOverrides.ts";
+import { type EnvOverride, envOverrides } from "./envOverrides.ts";
 import { keysAt, schemaAt } from "./schemaWalk.ts";
 import { nearestKey } from "./nearestKey.ts";
 import { describeExpected } from "./describeExpected.ts";
@@ -19,7 +19,8 @@ import { jsonSyntaxError } from "./jsonSyntaxError.ts";
 type Key = string | number;
 type Position = { line: number; column: number };
 
-export function parseConfig(text: string, file: string, env: Record<string, string | undefined>): Config {
+/** `flags` (command-line overrides, see configFlags.ts) apply after the environment and win over it. */
+export function parseConfig(text: string, file: string, env: Record<string, string | undefined>, flags: EnvOverride[] = []): Config {
   const lines = new LineCounter();
   const at = (offset: number | undefined): Position => {
     if (offset === undefined) return { line: 1, column: 1 };
@@ -49,14 +50,14 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ConfigError([{ file, ...at(startOf(doc.contents)), path: [], expected: "a mapping of keys", found: describeFound(data) }]);
   }
-  const overrides = envOverrides(env);
+  const overrides = [...envOverrides(env), ...flags];
   for (const override of overrides) setIn(data, override.path, override.value);
   const result = configSchema.safeParse(data);
   if (result.success) return result.data;
 
   // A problem inside a value that came from the environment names the variable instead.
   const place = (path: Key[], atKey: boolean, found: string) => {
-    const fromEnv = overrides.find((override) => override.path.every((part, index) => String(path[index]) === part));
+    const fromEnv = overrides.findLast((override) => override.path.every((part, index) => String(path[index]) === part));
     return fromEnv ? { line: 0, column: 0, found, env: fromEnv.name } : { ...at(locate(doc, path, atKey)), found };
   };
   const problems: ConfigProblem[] = [];

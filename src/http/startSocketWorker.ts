@@ -27,6 +27,8 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   const clientEntry = new URL("../client/index.ts", import.meta.url).pathname;
   const app = createHttpApp({ worker, ready: () => worker.ready(), clientModule: () => runtime.bundleBrowserModule(clientEntry) });
   const api = createWorkerApi(worker, app);
+  worker.on("connection", (socket) => worker.log.debug("Socket connected", { socket: socket.id, remoteAddress: socket.remoteAddress }));
+  worker.on("disconnection", (socket, code, reason) => worker.log.debug("Socket disconnected", { socket: socket.id, remoteAddress: socket.remoteAddress, code, reason }));
   if (options.script) await loadWorkerScript(options.script, api);
   // Last, so the worker script's routes win over files of the same path.
   if (worker.config.static) app.get("*", serveStatic(runtime, worker.config.static));

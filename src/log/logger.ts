@@ -32,10 +32,33 @@ export function createLogger(options: {
   return { debug: make("debug"), info: make("info"), warn: make("warn"), error: make("error") };
 }
 
-/** One record as a line: JSON for machines, or a short readable line for a terminal. */
-export function formatRecord(record: LogRecord, format: "json" | "pretty"): string {
+const colours: Record<LogLevel, string> = { debug: "\x1b[90m", info: "\x1b[36m", warn: "\x1b[33m", error: "\x1b[31m" };
+
+/**
+ * One record as a line: JSON for machines, or a short readable line for a terminal,
+ * its level coloured when `colour` is set (see useColour).
+ *
+ * @example
+ * formatRecord({ time: new Date().toISOString(), level: "warn", role: "main", id: 0, msg: "hi" }, "pretty", true);
+ */
+export function formatRecord(record: LogRecord, format: "json" | "pretty", colour = false): string {
   if (format === "json") return JSON.stringify(record) + "\n";
   const { time, level, role, id, msg, ...rest } = record;
   const extra = Object.keys(rest).length ? " " + JSON.stringify(rest) : "";
-  return `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${role}#${id} ${msg}${extra}\n`;
+  const label = level.toUpperCase().padEnd(5);
+  if (!colour) return `${time.slice(11, 23)} ${label} ${role}#${id} ${msg}${extra}\n`;
+  const dim = "\x1b[2m", reset = "\x1b[0m";
+  return `${dim}${time.slice(11, 23)}${reset} ${colours[level]}${label}${reset} ${dim}${role}#${id}${reset} ${msg}${extra ? dim + extra + reset : ""}\n`;
+}
+
+/**
+ * Whether pretty lines get colours: only on a terminal, and never with NO_COLOR set to
+ * anything but the empty string (https://no-color.org).
+ *
+ * @example
+ * useColour(true, {}); // true
+ * useColour(true, { NO_COLOR: "1" }); // false
+ */
+export function useColour(terminal: boolean, env: Record<string, string | undefined>): boolean {
+  return terminal && !env.NO_COLOR;
 }

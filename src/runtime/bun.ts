@@ -5,6 +5,7 @@
  * const runtime = bunRuntime;
  */
 import type { Runtime, ServeHandle, ServeOptions, WsConnection } from "./runtime.ts";
+import { listenError } from "./PortInUseError.ts";
 import { availableCpus } from "./availableCpus.ts";
 
 declare const Bun: any;
@@ -40,45 +41,54 @@ function wrap(ws: BunWs): WsConnection<unknown> {
   return ws.data.conn ??= new BunConnection(ws);
 }
 
+/** Bun.serve with scx's WebSocket settings; throws when the address cannot be bound. */
+function bunServe<T>(options: ServeOptions<T>): ServeHandle {
+  const server = Bun.serve({
+    hostname: options.hostname,
+    port: options.port,
+    reusePort: options.reusePort,
+    tls: options.tls,
+    fetch(request: Request, srv: any) {
+      return options.fetch(request, {
+        upgrade(req: Request, data: T) {
+          return srv.upgrade(req, { data: { user: data } }) ? undefined : new Response("Upgrade failed", { status: 400 });
+        },
+      });
+    },
+    websocket: {
+      maxPayloadLength: options.maxPayload,
+      // Never compress: Bun's dedicated deflate costs ~219 KB per socket.
+      perMessageDeflate: false,
+      // scx sends its own pings (the SocketCluster protocol's, not RFC 6455 ones).
+      sendPings: false,
+      idleTimeout: 0,
+      backpressureLimit: 16 * 1024 * 1024,
+      closeOnBackpressureLimit: true,
+      open(ws: BunWs) { options.websocket.open(wrap(ws) as WsConnection<T>); },
+      message(ws: BunWs, message: string | Uint8Array) {
+        const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+        options.websocket.message(wrap(ws) as WsConnection<T>, text);
+      },
+      close(ws: BunWs, code: number, reason: string) {
+        options.websocket.close(wrap(ws) as WsConnection<T>, code, reason);
+      },
+    },
+  });
+  return {
+    port: server.port,
+    publish(topic: string, text: string) { server.publish(topic, text); },
+    async stop(closeActive = false) { await server.stop(closeActive); },
+  };
+}
+
 export const bunRuntime: Runtime = {
   name: "bun",
   serve<T>(options: ServeOptions<T>): Promise<ServeHandle> {
-    const server = Bun.serve({
-      hostname: options.hostname,
-      port: options.port,
-      reusePort: options.reusePort,
-      tls: options.tls,
-      fetch(request: Request, srv: any) {
-        return options.fetch(request, {
-          upgrade(req: Request, data: T) {
-            return srv.upgrade(req, { data: { user: data } }) ? undefined : new Response("Upgrade failed", { status: 400 });
-          },
-        });
-      },
-      websocket: {
-        maxPayloadLength: options.maxPayload,
-        // Never compress: Bun's dedicated deflate costs ~219 KB per socket.
-        perMessageDeflate: false,
-        // scx sends its own pings (the SocketCluster protocol's, not RFC 6455 ones).
-        sendPings: false,
-        idleTimeout: 0,
-        backpressureLimit: 16 * 1024 * 1024,
-        closeOnBackpressureLimit: true,
-        open(ws: BunWs) { options.websocket.open(wrap(ws) as WsConnection<T>); },
-        message(ws: BunWs, message: string | Uint8Array) {
-          const text = typeof message === "string" ? message : new TextDecoder().decode(message);
-          options.websocket.message(wrap(ws) as WsConnection<T>, text);
-        },
-        close(ws: BunWs, code: number, reason: string) {
-          options.websocket.close(wrap(ws) as WsConnection<T>, code, reason);
-        },
-      },
-    });
-    return Promise.resolve({
-      port: server.port,
-      publish(topic: string, text: string) { server.publish(topic, text); },
-      async stop(closeActive = false) { await server.stop(closeActive); },
-    });
+    try {
+      return Promise.resolve(bunServe(options));
+    } catch (error) {
+      return Promise.reject(listenError(error, options.hostname, options.port));
+    }
   },
   readTextFile: (path) => Bun.file(path).text(),
   async bundleBrowserModule(entryPath) {

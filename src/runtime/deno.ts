@@ -7,6 +7,7 @@
  * const runtime = denoRuntime;
  */
 import type { Runtime, ServeHandle, ServeOptions, WsConnection } from "./runtime.ts";
+import { listenError } from "./PortInUseError.ts";
 import { availableCpus } from "./availableCpus.ts";
 
 declare const Deno: any;
@@ -24,7 +25,7 @@ export const denoRuntime: Runtime = {
     // requests (503), waits for the owner to close the open sockets, then shuts down.
     let stopping = false;
     let lastClosed: (() => void) | null = null;
-    return new Promise((resolve) => {
+    return new Promise<ServeHandle>((resolve) => {
       const server = Deno.serve({
         hostname: options.hostname,
         port: options.port,
@@ -95,7 +96,7 @@ export const denoRuntime: Runtime = {
           await server.shutdown();
         },
       });
-    });
+    }).catch((error) => { throw listenError(error, options.hostname, options.port); });
   },
   readTextFile: (path) => Deno.readTextFile(path),
   async bundleBrowserModule(entryPath) {

@@ -27,6 +27,7 @@ import type { Middleware, MiddlewareStage } from "../worker/middleware.ts";
 import type { ServerSocket } from "../worker/ServerSocket.ts";
 import { startSocketWorker } from "../http/startSocketWorker.ts";
 import { createAuthEngine } from "../auth/createAuthEngine.ts";
+import { assertPortFree } from "../runtime/assertPortFree.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
 
 export interface ScxServerOptions {
@@ -142,6 +143,8 @@ export class ScxServer {
       }));
       return;
     }
+    // Worker threads share the port (reusePort): refuse a port another process holds (PortInUseError).
+    await assertPortFree(runtime, this.config.host, this.config.port).catch((error) => { this.#started = false; throw error; });
     this.#supervisor = new Supervisor({
       config: this.config,
       workers: this.config.workers!,

@@ -2,6 +2,8 @@
  * Create an scx server from a config object (every key optional, defaults from the
  * schema). The library entry: `import { createServer } from "scx"`. Unlike `scx serve`,
  * the library runs in-process unless `workers` is set, so `server.procedure` works.
+ * Relative paths in the config (worker, static, TLS and key files) resolve against the
+ * current directory.
  *
  * @example
  * import { createServer } from "scx";
@@ -14,6 +16,7 @@ import type { z } from "zod";
 import { currentRuntime } from "../runtime/current.ts";
 import { createLogger, formatRecord, type LogRecord } from "../log/logger.ts";
 import { ensureAuthKey } from "../auth/ensureAuthKey.ts";
+import { resolvePaths } from "../config/resolvePaths.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
 import { ScxServer } from "./ScxServer.ts";
 
@@ -29,7 +32,8 @@ export interface CreateServerOptions {
 
 export function createServer(input: ConfigInput | Config = {}, options: CreateServerOptions = {}): ScxServer {
   const runtime = currentRuntime();
-  const parsed = configSchema.parse(input);
+  // Relative paths (worker, static, tls, key files) resolve against the current directory.
+  const parsed = resolvePaths(configSchema.parse(input), runtime.cwd());
   const format = parsed.logFormat === "auto" ? (runtime.isTerminal() ? "pretty" : "json") : parsed.logFormat;
   const writeRecord = (record: LogRecord) => runtime.writeStderr(formatRecord(record, format));
   const log = createLogger({ level: parsed.logLevel, role: "main", id: 0, sink: writeRecord });

@@ -1,36 +1,70 @@
 /**
- * Read, validate and resolve a config file the way `scx serve` and `scx check` do:
- * environment overrides applied, paths made absolute. A missing default file means defaults.
+ * Read, validate and resolve a config file the way `scx serve`, `scx check` and `scx token`
+ * do: environment overrides, then command-line flags, applied; paths made absolute; every
+ * file and folder the config names checked to exist. A folder means its scx.yaml; a missing
+ * default file means the defaults.
  *
  * @example
- * const config = await loadConfigFile(runtime, "scx.yaml", { required: true });
+ * const { config, path } = await loadConfigFile(runtime, "my-app", process.cwd(), [{ name: "--port", path: ["port"], value: 9000 }]);
  */
+import { stat } from "node:fs/promises";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Config } from "../config/schema.ts";
 import { parseConfig } from "../config/parseConfig.ts";
 import { ConfigError } from "../config/ConfigError.ts";
+import { type EnvOverride, envOverrides } from "../config/envOverrides.ts";
+import { missingPathProblems, type ReferencedPath } from "../config/referencedPaths.ts";
 import { resolvePath, resolvePaths } from "../config/resolvePaths.ts";
 
-export async function loadConfigFile(runtime: Runtime, file: string | null, cwd: string): Promise<{ config: Config; path: string | null }> {
+export async function loadConfigFile(
+  runtime: Runtime, file: string | null, cwd: string, flags: EnvOverride[] = [],
+  /** Top-level keys whose files must exist (default: all; `scx token` needs only "auth"). */
+  checked: readonly string[] | null = null,
+): Promise<{ config: Config; path: string | null }> {
   const env = runtime.allEnv();
+  let path: string | null = null;
+  let shown = "(defaults)";
+  let text = "{}";
   if (file === null) {
     const fallback = resolvePath(cwd, "scx.yaml");
-    if (!(await runtime.fileExists(fallback))) {
-      return { config: resolvePaths(parseConfig("{}", "(defaults)", env), cwd), path: null };
+    if (await kindOf(fallback) === "file") [path, shown] = [fallback, "scx.yaml"];
+  } else {
+    path = resolvePath(cwd, file);
+    shown = file;
+    if (await kindOf(path) === "folder") {
+      path = resolvePath(path, "scx.yaml");
+      shown = `${file.replace(/\/+$/, "")}/scx.yaml`;
     }
-    file = fallback;
+    if (await kindOf(path) !== "file") {
+      throw new ConfigError([{ file: shown, line: 0, column: 0, path: [], expected: "a readable config file", found: "no such file" }]);
+    }
   }
-  const path = resolvePath(cwd, file);
-  if (!(await runtime.fileExists(path))) {
-    throw new ConfigError([{ file, line: 0, column: 0, path: [], expected: "a readable config file", found: "no such file" }]);
+  if (path !== null) text = await runtime.readTextFile(path);
+  const dir = path === null ? cwd : path.slice(0, path.lastIndexOf("/")) || "/";
+  const config = resolvePaths(parseConfig(text, shown, env, flags), dir);
+  const kinds = new Map<string, "file" | "folder" | null>();
+  for (const value of [config.worker, config.static, config.tls?.certFile, config.tls?.keyFile, config.auth.keyFile,
+    config.auth.publicKeyFile, ...config.auth.verifyKeys.map((entry) => entry.keyFile)]) {
+    if (value) kinds.set(value, await kindOf(value));
   }
-  const text = await runtime.readTextFile(path);
-  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
-  return { config: resolvePaths(parseConfig(text, file, env), dir), path };
+  const overrides = [...envOverrides(env), ...flags];
+  const missing = (ref: ReferencedPath) => (checked === null || checked.includes(ref.path[0]!)) && kinds.get(ref.value) !== ref.kind;
+  const problems = missingPathProblems(config, missing, { file: shown, text, overrides });
+  if (problems.length) throw new ConfigError(problems);
+  return { config, path };
 }
 
 /** The default worker count: one per CPU where the kernel spreads a shared port (Linux), else 1. */
 export function defaultWorkers(runtime: Runtime, config: Config): number {
   if (config.workers !== null) return config.workers;
   return runtime.reusePortSpreads() ? runtime.cpuCount() : 1;
+}
+
+async function kindOf(path: string): Promise<"file" | "folder" | null> {
+  try {
+    const info = await stat(path);
+    return info.isDirectory() ? "folder" : info.isFile() ? "file" : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,20 +1,26 @@
 /**
- * `scx serve [file]`: load the config, start scx (threads, or in-process with
- * `workers: 0`), and drain on SIGTERM/SIGINT (a second signal exits at once).
+ * `scx serve [file | dir] [flags]`: load the config, start scx (threads, or in-process with
+ * `workers: 0`), say where the page and the WebSocket are, and drain on SIGTERM/SIGINT
+ * (a second signal exits at once).
  *
  * @example
- * await serveCommand(runtime, "scx.yaml", process.cwd());
+ * await serveCommand(runtime, ["my-app", "--port", "9000"], process.cwd());
  */
 import type { Runtime } from "../runtime/runtime.ts";
-import { createLogger, formatRecord, type LogRecord } from "../log/logger.ts";
+import { createLogger, formatRecord, type LogRecord, useColour } from "../log/logger.ts";
 import { ensureAuthKey } from "../auth/ensureAuthKey.ts";
+import type { Config } from "../config/schema.ts";
 import { defaultWorkers, loadConfigFile } from "./loadConfigFile.ts";
+import { parseArgs } from "./parseArgs.ts";
 import { ScxServer } from "./ScxServer.ts";
 
-export async function serveCommand(runtime: Runtime, file: string | null, cwd: string): Promise<ScxServer> {
-  const loaded = await loadConfigFile(runtime, file, cwd);
-  const format = loaded.config.logFormat === "auto" ? (runtime.isTerminal() ? "pretty" : "json") : loaded.config.logFormat;
-  const writeRecord = (record: LogRecord) => runtime.writeStdout(formatRecord(record, format));
+export async function serveCommand(runtime: Runtime, args: string[], cwd: string): Promise<ScxServer> {
+  const parsed = parseArgs("serve", args, { config: true, maxPositionals: 1 });
+  const loaded = await loadConfigFile(runtime, parsed.positionals[0] ?? null, cwd, parsed.flags);
+  const terminal = runtime.isTerminal();
+  const format = loaded.config.logFormat === "auto" ? (terminal ? "pretty" : "json") : loaded.config.logFormat;
+  const colour = format === "pretty" && useColour(terminal, runtime.allEnv());
+  const writeRecord = (record: LogRecord) => runtime.writeStdout(formatRecord(record, format, colour));
   const log = createLogger({ level: loaded.config.logLevel, role: "main", id: 0, sink: writeRecord });
   const config = ensureAuthKey({ ...loaded.config, workers: defaultWorkers(runtime, loaded.config) }, log);
   const server = new ScxServer({
@@ -25,8 +31,9 @@ export async function serveCommand(runtime: Runtime, file: string | null, cwd: s
     },
   });
   await server.start();
-  log.info(`scx listening on http://${config.host}:${server.port}${config.path}`, {
-    config: loaded.path ?? "(defaults)", workers: config.workers, brokers: config.brokers, runtime: runtime.name,
+  const { page, socket } = urls(config, server.port);
+  log.info(`scx listening on ${page} (WebSocket ${socket})`, {
+    config: loaded.path ?? "(defaults)", host: config.host, workers: config.workers, brokers: config.brokers, runtime: runtime.name,
   });
   let signals = 0;
   const shutdown = (signal: string) => {
@@ -40,4 +47,17 @@ export async function serveCommand(runtime: Runtime, file: string | null, cwd: s
   runtime.onSignal("SIGTERM", () => shutdown("SIGTERM"));
   runtime.onSignal("SIGINT", () => shutdown("SIGINT"));
   return server;
+}
+
+/**
+ * The page and WebSocket URLs to print: a wildcard host shows as localhost (it answers there).
+ *
+ * @example
+ * urls({ host: "0.0.0.0", path: "/socketcluster/", tls: null } as Config, 8000);
+ * // { page: "http://localhost:8000/", socket: "ws://localhost:8000/socketcluster/" }
+ */
+export function urls(config: Pick<Config, "host" | "path" | "tls">, port: number): { page: string; socket: string } {
+  const host = ["0.0.0.0", "::", "[::]", ""].includes(config.host) ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const secure = config.tls ? "s" : "";
+  return { page: `http${secure}://${host}:${port}/`, socket: `ws${secure}://${host}:${port}${config.path}` };
 }
