@@ -7,7 +7,7 @@
  * server.on("connection", (socket) => socket.transmit("welcome", { id: socket.id }));
  */
 import type { WsConnection } from "../runtime/runtime.ts";
-import type { SocketWorker } from "./SocketWorker.ts";
+import type { SocketHost } from "./SocketHost.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { dehydrateError, hydrateError } from "../protocol/dehydrate.ts";
@@ -54,7 +54,7 @@ export class ServerSocket {
   }
 
   constructor(
-    readonly worker: SocketWorker,
+    readonly worker: SocketHost,
     readonly connection: WsConnection<ConnectionData>,
     readonly request: SocketRequest,
   ) {}
