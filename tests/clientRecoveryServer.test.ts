@@ -3,11 +3,16 @@
  * through a TCP proxy that the test cuts (every connection destroyed, connects refused)
  * and restores, while a second client keeps publishing at a steady rate straight to scx.
  * The subscriber reconnects by itself, resubscribes with `since`, and must end with every
- * publication exactly once, in order. The scripted-server tests are in clientRecovery.test.ts.
+ * publication exactly once, in order: in-process, with 2 workers + 2 brokers, served by
+ * Deno, and moved to a second host on Redis; plus recovered:false past the history, a
+ * latest channel, and a broker crash. The scripted-server tests are in clientRecovery.test.ts.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { type ClientSocket, create } from "../src/client/index.ts";
 import { brokerIndex } from "../src/protocol/channelHash.ts";
+import { startCli } from "./helpers/startCli.ts";
 import { startRedis } from "./helpers/redisServer.ts";
 import { startScx, type StartedScx } from "./helpers/startScx.ts";
 import { type TcpProxy, tcpProxy } from "./helpers/tcpProxy.ts";
@@ -23,18 +28,39 @@ afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
 });
 
-async function setUp(config: Record<string, unknown> = {}) {
-  const scx: StartedScx = await startScx({ channels, ...config });
-  cleanup.push(() => scx.stop());
-  const proxy: TcpProxy = await tcpProxy(scx.port);
+/** A proxy in front of the server on `port`, a subscriber through it, a publisher straight to the server. */
+async function through(port: number) {
+  const proxy: TcpProxy = await tcpProxy(port);
   cleanup.push(() => proxy.stop());
   const client = (port: number) => {
     const socket = create({ hostname: "127.0.0.1", port, autoReconnectOptions: retry, ackTimeout: 5000 });
     cleanup.push(() => socket.disconnect());
     return socket;
   };
-  return { scx, proxy, subscriber: client(proxy.port), publisher: client(scx.port) };
+  return { proxy, subscriber: client(proxy.port), publisher: client(port) };
 }
+
+/** An in-process scx with the test's channels, and `through` it. */
+async function setUp(config: Record<string, unknown> = {}) {
+  const scx: StartedScx = await startScx({ channels, ...config });
+  cleanup.push(() => scx.stop());
+  return { scx, ...await through(scx.port) };
+}
+
+/** `deno run -A cli.ts serve` with the test's channels (2 workers, 2 brokers), started once; its port. */
+const denoServer = (() => {
+  let started: Promise<number> | null = null;
+  return () => started ??= (async () => {
+    const dir = mkdtempSync(`${tmpdir()}/scx-recovery-deno-`);
+    writeFileSync(`${dir}/scx.json`, JSON.stringify({ workers: 2, brokers: 2, channels }));
+    const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+    const cli = await startCli([deno, "run", "-A", new URL("../cli.ts", import.meta.url).pathname, "serve", `${dir}/scx.json`], {
+      env: { SCX_PORT: "0", SCX_HOST: "127.0.0.1", SCX_LOG_FORMAT: "json" },
+    });
+    cleanup.unshift(() => cli.kill("SIGTERM")); // last, after the clients
+    return cli.port;
+  })();
+})();
 
 /** Publish from..to on `channel`, one at a time (each acknowledged), calling `at(i)` before publication i. */
 async function publishSteadily(publisher: ClientSocket, channel: string, from: number, to: number, at: (i: number) => unknown = () => {}) {
@@ -53,10 +79,10 @@ async function until(condition: () => boolean, what: () => string, ms = 10_000):
   }
 }
 
-function suite(label: string, config: Record<string, unknown>) {
+function suite(label: string, server: () => Promise<number>) {
   describe(`ClientSocket recovery against scx (${label})`, () => {
     test("ClientSocket losing its connection for a while ends with every publication exactly once, in order", async () => {
-      const { proxy, subscriber, publisher } = await setUp(config);
+      const { proxy, subscriber, publisher } = await through(await server());
       const channel = subscriber.subscribe<number>("chat/room");
       const received: number[] = [];
       const recoveries: unknown[] = [];
@@ -86,7 +112,7 @@ function suite(label: string, config: Record<string, unknown>) {
     }, 30_000);
 
     test("ClientSocket away longer than the history reaches gets recovered:false, and live publications after it", async () => {
-      const { proxy, subscriber, publisher } = await setUp(config);
+      const { proxy, subscriber, publisher } = await through(await server());
       const channel = subscriber.subscribe<number>("short/room");
       const received: number[] = [];
       channel.watch((n) => received.push(n));
@@ -182,5 +208,7 @@ describe("ClientSocket when the broker owning a history channel crashes (memory 
   }, 30_000);
 });
 
-suite("in-process", {});
-suite("2 workers, 2 brokers", { workers: 2, brokers: 2 });
+const inProcess = (config: Record<string, unknown>) => async () => (await setUp(config)).scx.port;
+suite("in-process", inProcess({}));
+suite("2 workers, 2 brokers", inProcess({ workers: 2, brokers: 2 }));
+suite("deno run cli.ts serve, 2 workers, 2 brokers", denoServer);
