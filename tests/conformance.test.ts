@@ -1,14 +1,28 @@
 /**
- * Conformance against scx in-process and with worker threads; tests/binary.test.ts runs the
- * same suite against the compiled binary. Also protocol v1 mode.
+ * Conformance against scx in-process, with worker threads, and on Deno (`deno run -A cli.ts
+ * serve`); tests/binary.test.ts runs the same suite against the compiled binary. Also
+ * protocol v1 mode.
  */
 import { describe, expect, test } from "bun:test";
 import scV20 from "socketcluster-client";
 import { startScx } from "./helpers/startScx.ts";
-import { conformanceChannels, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
+import { conformanceChannels, conformanceChannelsYaml, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
+import { startCli } from "./helpers/startCli.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+const cli = new URL("../cli.ts", import.meta.url).pathname;
 
 conformanceSuite("in-process", () => startScx({ worker: conformanceScript, channels: conformanceChannels }));
 conformanceSuite("2 worker threads", () => startScx({ worker: conformanceScript, workers: 2, brokers: 2, channels: conformanceChannels }));
+// scx on Deno, as `deno run -A cli.ts serve <config>` runs it, with 2 worker threads.
+conformanceSuite("Deno, 2 worker threads", async () => {
+  const dir = mkdtempSync(`${tmpdir()}/scx-deno-conformance-`);
+  writeFileSync(`${dir}/scx.yaml`, `host: 127.0.0.1\nport: 0\nworkers: 2\nbrokers: 2\nworker: ${conformanceScript}\nlogFormat: json\n${conformanceChannelsYaml}`);
+  const proc = await startCli([deno, "run", "-A", cli, "serve", `${dir}/scx.yaml`]);
+  return { port: proc.port, stop: async () => { proc.kill("SIGTERM"); await proc.proc.exited; } };
+});
 
 describe("protocol v1 (third-party SDK mode)", () => {
   test("socketcluster-client with protocolVersion 1 stays connected through #1/#2 pings", async () => {

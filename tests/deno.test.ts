@@ -56,6 +56,29 @@ describe("scx on Deno", () => {
   }, 60_000);
 });
 
+describe("deno tasks", () => {
+  // deno task runs node_modules/.bin entries as JavaScript, so a task that says `deno` would
+  // run the npm package's deno binary as a script ("Invalid or unexpected token ELF"):
+  // the tasks say `env deno`, which finds the executable on PATH.
+  const root = new URL("..", import.meta.url).pathname;
+  for (const [task, args] of [["start", []], ["serve", ["CONFIG"]]] as const) {
+    test(`deno task ${task} serves socketcluster-client and stops on SIGTERM`, async () => {
+      const file = config("workers: 1\n");
+      const proc = await startCli([deno, "task", task, ...args.map(() => file)], {
+        cwd: root, env: { SCX_PORT: "0", SCX_HOST: "127.0.0.1", SCX_LOG_FORMAT: "json" },
+      });
+      running.push(proc);
+      expect(proc.output()).not.toContain("Invalid or unexpected token");
+      const client = sc.create({ hostname: "127.0.0.1", port: proc.port, autoReconnect: false });
+      await client.listener("connect").once();
+      expect(client.state).toBe("open");
+      client.disconnect();
+      proc.kill("SIGTERM");
+      expect(await proc.proc.exited).toBe(0);
+    }, 60_000);
+  }
+});
+
 describe("supervision on Deno", () => {
   test("a worker that exits silently (Deno.exit) is found by the heartbeat and restarted; clients come back", async () => {
     const dir = mkdtempSync(`${tmpdir()}/scx-deno-exit-`);
