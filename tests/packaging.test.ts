@@ -134,7 +134,8 @@ describe("scx create", () => {
 /** The targets scripts/build.ts --all builds, as file names in dist/. */
 async function builtNames(): Promise<string[]> {
   const build = await Bun.file(`${root}scripts/build.ts`).text();
-  const targets = [...build.matchAll(/"bun-([a-z]+-[a-z0-9]+)"/g)].map((match) => match[1]!);
+  const list = /\? \[("bun-[^\]]+)\]/.exec(build)?.[1] ?? "";
+  const targets = [...list.matchAll(/"bun-([a-z]+-[a-z0-9]+)"/g)].map((match) => match[1]!);
   return targets.map((target) => `scx-${target}${target.startsWith("windows") ? ".exe" : ""}`);
 }
 

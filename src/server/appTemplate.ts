@@ -1,8 +1,15 @@
 /**
  * The files `scx create <dir>` writes: a runnable app with a worker script (a procedure
- * and a middleware), a page using the browser client, and a package.json for editor types.
- * Kept as strings so the compiled binary carries them.
+ * and a middleware), a page using the browser client, the worker API's type declarations
+ * (scx.d.ts) and a tsconfig.json, so the worker script type-checks with nothing installed,
+ * and a package.json with no dependencies for the app's own packages. Kept as strings so
+ * the compiled binary carries them.
+ *
+ * @example
+ * const files = appTemplate("my-app", "0.1.0"); // { "scx.yaml": "...", "worker.ts": "...", ... }
  */
+import { workerTypesText } from "./workerTypes.generated.ts";
+
 export function appTemplate(name: string, version: string): Record<string, string> {
   return {
     "scx.yaml": `# ${name}: served by \`scx serve\` from this folder
@@ -64,8 +71,18 @@ export default (scx: WorkerApi) => {
 `,
     "package.json": JSON.stringify({
       name, private: true, type: "module",
-      scripts: { start: "scx serve scx.yaml" },
-      devDependencies: { scx: `^${version}` },
+      scripts: { start: "scx serve", check: "scx check scx.yaml", typecheck: "tsc" },
+    }, null, 2) + "\n",
+    "scx.d.ts": `// For scx ${version}.\n${workerTypesText}`,
+    "tsconfig.json": JSON.stringify({
+      compilerOptions: {
+        lib: ["ESNext", "DOM"], target: "ESNext", module: "Preserve", moduleDetection: "force",
+        moduleResolution: "bundler", allowImportingTsExtensions: true, verbatimModuleSyntax: true,
+        noEmit: true, strict: true, skipLibCheck: true, noUncheckedIndexedAccess: true,
+        // The worker script's types come from scx.d.ts: nothing to install.
+        types: [],
+      },
+      include: ["*.ts"],
     }, null, 2) + "\n",
     "README.md": `# ${name}
 
@@ -74,7 +91,10 @@ An [scx](https://www.npmjs.com/package/scx) app.
 - \`scx serve\` starts it on http://localhost:8000 (the page is \`public/index.html\`).
 - \`worker.ts\` holds the server logic: procedures, middleware, HTTP routes.
 - \`scx.yaml\` is the config (\`scx config schema\` prints its JSON Schema).
-- \`npm install\` only brings in types for your editor.
+- \`scx.d.ts\` declares the worker API (written by \`scx create\`): editors and \`tsc\` (or
+  \`npm run typecheck\` with TypeScript installed) check \`worker.ts\` with nothing else installed.
+- \`npm install <package>\` adds packages for the worker script to import; the binary loads
+  them from \`node_modules\` beside it.
 `,
   };
 }
