@@ -58,7 +58,7 @@ export function configFlagsHelp(): string {
     const placeholder = kind.length > 30 ? flag.name.slice(flag.name.lastIndexOf(".") + 1).replace(/^--/, "") : kind;
     const value = flag.boolean ? "[=true|false]" : ` <${placeholder}>`;
     const fallback = flag.leaf.defaultValue === undefined ? "" : ` (default ${JSON.stringify(flag.leaf.defaultValue)})`;
-    return [`${flag.name}${value}`, `${flag.leaf.description}${fallback}`];
+    return [`${flag.name}${value}`, `${flag.leaf.description}${fallback}`] as const;
   });
   const width = Math.min(44, Math.max(...rows.map(([left]) => left.length)) + 2);
   return rows.map(([left, right]) => `  ${left.padEnd(width)}${left.length >= width ? "\n  " + " ".repeat(width) : ""}${right}`).join("\n");
