@@ -70,6 +70,9 @@ console.log(\`scx listening on http://127.0.0.1:\${server.port}/\`);
     const installed = npm(["install", "--prefer-offline"], app);
     expect(installed.exitCode, log(installed)).toBe(0);
     for (const dev of ["bun", "deno", "typescript", "playwright-core", "socketcluster-client"]) expect(existsSync(`${app}/node_modules/${dev}`)).toBe(false);
+    // The bin is cli.ts with a `#!/usr/bin/env bun` line: it needs a bun on PATH (here the repo's).
+    const cli = Bun.spawnSync([`${app}/node_modules/.bin/scx`, "--version"], { env: { ...process.env, PATH: `${root}node_modules/.bin:/usr/bin:/bin` }, stdout: "pipe", stderr: "pipe" });
+    expect(`${cli.stdout}`).toMatch(/^scx 0\.1\.0/);
     const proc = await startCli([process.execPath, "server.ts"], { cwd: app });
     running.push(proc);
     expect(await invoke(proc.port, "double", 21)).toBe(42);
