@@ -55,7 +55,8 @@ async function main(args: string[]): Promise<number> {
         return 0;
       }
       if (rest[0] === "reference") return await referenceCommand(runtime, rest.slice(1), cwd);
-      throw new UsageError(`scx config: unknown subcommand "${rest[0] ?? ""}": expected schema or reference`);
+      throw new UsageError(rest[0] === undefined ? "scx config: needs a subcommand: schema or reference (scx config --help)"
+        : `scx config: unknown subcommand "${rest[0]}": expected schema or reference`);
     case "token":
       return await tokenCommand(runtime, rest, cwd);
     case "create": {

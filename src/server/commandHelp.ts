@@ -7,7 +7,9 @@
  */
 import { configFlagsHelp } from "../config/configFlags.ts";
 
+/** The commands; each takes `--help` (`scx token --help`). */
 export const commands = ["serve", "check", "config", "token", "create", "healthcheck"] as const;
+/** One of `commands`. */
 export type Command = (typeof commands)[number];
 
 const configFlagsNote = "Config flags: every config key as a flag (--port 9000, --log-level debug, --auth.key s3cret);\n" +
