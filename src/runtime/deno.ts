@@ -9,8 +9,9 @@
 import type { Runtime, ServeHandle, ServeOptions, WsConnection } from "./runtime.ts";
 import { listenError } from "./PortInUseError.ts";
 import { availableCpus } from "./availableCpus.ts";
+import type { DenoApi } from "./DenoApi.ts";
 
-declare const Deno: any;
+declare const Deno: DenoApi;
 
 /** Past this many buffered bytes a slow socket is closed rather than left to eat memory. */
 const backpressureLimit = 16 * 1024 * 1024;
