@@ -16,10 +16,20 @@ import type { StreamPosition } from "../protocol/publication.ts";
 import { type ChannelNamespace, namespaceMatcher } from "../config/channels.ts";
 import type { SubRead } from "../threads/messages.ts";
 
-/** What a `latest: true` namespace without `history` keeps: the last publication, for a day. */
+/**
+ * What a `latest: true` namespace without `history` keeps: the last publication, for a day.
+ *
+ * @example
+ * store.append("status/door", json, latestKeep);
+ */
 export const latestKeep: KeepOptions = { size: 1, ttl: 86_400 };
 
-/** Call `then` with a value now, or once its promise settles. */
+/**
+ * Call `then` with a value now, or once its promise settles (sync stores stay sync).
+ *
+ * @example
+ * whenReady(store.append(ch, json, keep), (position) => deliver(position), (error) => log(error));
+ */
 export function whenReady<T>(value: T | Promise<T>, then: (value: T) => void, failed: (error: unknown) => void): void {
   if (value instanceof Promise) value.then(then, failed);
   else then(value);

@@ -10,7 +10,13 @@
 import { Reserved } from "./packets.ts";
 import type { StreamPosition } from "./publication.ts";
 
-/** A `since` position (`{ offset, epoch }`, §3 of issue 11's wire format), or undefined when absent or malformed. */
+/**
+ * A `since` position (`{ offset, epoch }`), or undefined when absent or malformed.
+ *
+ * @example
+ * streamPosition({ offset: 7, epoch: "x9f2" }); // { offset: 7, epoch: "x9f2" }
+ * streamPosition({ offset: -1 }); // undefined
+ */
 export function streamPosition(value: unknown): StreamPosition | undefined {
   if (value === null || typeof value !== "object") return undefined;
   const { offset, epoch } = value as { offset?: unknown; epoch?: unknown };

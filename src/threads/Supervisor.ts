@@ -49,7 +49,12 @@ export interface SupervisorOptions {
   mainLinks?: { attach(index: number, port: MessagePort): void; detach(index: number): void };
 }
 
-/** The id brokers know the main thread's links by (worker ids are 0 and up). */
+/**
+ * The id brokers know the main thread's links by (worker ids are 0 and up).
+ *
+ * @example
+ * new SocketWorker({ config, codec, log, id: mainThreadId, brokers });
+ */
 export const mainThreadId = -1;
 
 export class Supervisor {

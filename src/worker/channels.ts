@@ -64,6 +64,9 @@ export interface SubscribeOptions {
 /**
  * The native topic of a channel. Bun refuses empty topic names, and SocketCluster allows
  * an empty channel name, so "" gets a reserved name (NUL is refused in channel names).
+ *
+ * @example
+ * topicOf("chat/1"); // "chat/1"
  */
 export function topicOf(channel: string): string {
   return channel === "" ? "\u0000scx:empty" : channel;
