@@ -32,7 +32,8 @@ function npmStart(cwd: string): Promise<{ port: number; stop: () => Promise<void
   return new Promise((resolve, reject) => {
     const read = (chunk: Buffer) => {
       output += chunk;
-      const match = /listening on https?:\/\/[^\s:"]+:(\d+)/.exec(output);
+      // The ready line names the URL it listens on (its wording may change; the URL stays).
+      const match = /https?:\/\/[^\s:"/]+:(\d+)/.exec(output);
       if (match) resolve({ port: Number(match[1]), stop });
     };
     child.stdout.on("data", read);
