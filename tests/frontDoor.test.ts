@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { testDepsPlan } from "../scripts/testDeps.ts";
 
@@ -103,6 +103,22 @@ describe("testDepsPlan", () => {
   test("testDepsPlan: on a Mac with Homebrew, names the brew commands", () => {
     const plan = testDepsPlan(["redis-server", "openssl"], { root: false, apt: false, brew: true, allowInstall: true });
     expect(plan).toEqual({ kind: "fail", message: expect.stringContaining("brew install redis && brew install openssl") });
+  });
+
+  test("testDeps.ts: as root with apt-get on PATH, runs apt-get update then install for what is missing, then passes", () => {
+    // A stand-in apt-get that records its arguments and "installs" the tools as empty scripts.
+    const bin = mkdtempSync(`${temp}/fake-apt-`);
+    writeFileSync(`${bin}/apt-get`, `#!/bin/sh\necho "$@" >> ${bin}/apt.log\n[ "$1" = install ] && for t in redis-server chromium openssl; do printf '#!/bin/sh\\n' > ${bin}/$t; /bin/chmod +x ${bin}/$t; done\nexit 0\n`);
+    chmodSync(`${bin}/apt-get`, 0o755);
+    const bunDir = process.execPath.slice(0, process.execPath.lastIndexOf("/"));
+    const result = Bun.spawnSync([process.execPath, `${root}scripts/testDeps.ts`], { env: { PATH: `${bin}:${bunDir}` }, stdout: "pipe", stderr: "pipe" });
+    if (process.getuid?.() === 0) {
+      expect(result.exitCode, `${result.stderr}`).toBe(0);
+      expect(readFileSync(`${bin}/apt.log`, "utf8")).toBe("update -qq\ninstall -y -qq --no-install-recommends redis-server chromium openssl\n");
+    } else {
+      expect(result.exitCode).toBe(1);
+      expect(`${result.stderr}`).toContain("sudo apt-get update && sudo apt-get install -y redis-server chromium openssl");
+    }
   });
 
   test("testDeps.ts: with the tools missing from PATH and installing off, exits 1 at once naming them", () => {
