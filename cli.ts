@@ -25,7 +25,7 @@ const commit = (globalThis as { SCX_COMMIT?: string }).SCX_COMMIT ?? "dev";
 const version = packageJson.version;
 
 /** Errors an operator fixes: printed as they are (one line each) with exit code 2. */
-const operatorErrors = new Set(["ConfigError", "UsageError", "PortInUseError"]);
+const operatorErrors = new Set(["ConfigError", "UsageError", "PortInUseError", "ListenError"]);
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { type CliProcess, startCli } from "./helpers/startCli.ts";
 import { assertPortFree } from "../src/runtime/assertPortFree.ts";
 import { bunRuntime } from "../src/runtime/bun.ts";
+import { listenError } from "../src/runtime/PortInUseError.ts";
 
 const cli = new URL("../cli.ts", import.meta.url).pathname;
 const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
@@ -60,6 +61,23 @@ describe("one server per port", () => {
         other.close();
       }
     }, 60_000);
+  }
+
+  test("listenError() names a taken port, a refused one and a foreign address; other errors pass unchanged", () => {
+    expect((listenError({ code: "EADDRINUSE" }, "0.0.0.0", 8000) as Error).name).toBe("PortInUseError");
+    expect((listenError({ name: "AddrInUse" }, "0.0.0.0", 8000) as Error).name).toBe("PortInUseError");
+    expect((listenError({ code: "EACCES" }, "0.0.0.0", 80) as Error).message).toBe(
+      "cannot listen on 0.0.0.0:80: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)");
+    const other = new Error("boom");
+    expect(listenError(other, "0.0.0.0", 8000)).toBe(other);
+  });
+
+  for (const [name, command] of Object.entries(runtimes)) {
+    test(`${name}: a host this machine does not have is one line and exit 2`, async () => {
+      const proc = Bun.spawn([...command, "serve", config(), "--host", "10.9.8.7", "--port", "23999", "--workers", "0"], { stdout: "pipe", stderr: "pipe" });
+      expect(await proc.exited).toBe(2);
+      expect(await new Response(proc.stderr).text()).toBe("cannot listen on 10.9.8.7:23999: this host has no such address (check host:)\n");
+    }, 30_000);
   }
 
   test("assertPortFree() passes a free port (which stays bindable with reusePort) and port 0", async () => {
