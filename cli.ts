@@ -93,6 +93,12 @@ main(runtime.args()).then(
       runtime.writeStderr(`${message}\n`);
       runtime.exit(2);
     }
+    // A system call that failed on a path the user gave (EACCES, ENOENT, EEXIST ...): one line too.
+    const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string") {
+      runtime.writeStderr(`scx ${runtime.args()[0] ?? ""}: ${message}\n`);
+      runtime.exit(2);
+    }
     if (name === "StartError" || name === "WorkerScriptError") {
       runtime.writeStderr(`${message}\n`);
       runtime.exit(1);

@@ -158,6 +158,14 @@ describe("scx token", () => {
   });
 });
 
+describe("system errors", () => {
+  test("a path the system refuses (scx create in /proc) is one line and exit 2, no stack", () => {
+    const result = run(["create", "/proc/scx-nope/app"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("scx create: ENOENT: no such file or directory, mkdir '/proc/scx-nope/app'\n");
+  });
+});
+
 describe("scx config reference --write", () => {
   test("updates ./README.md of the current directory, or says it found none (exit 2)", () => {
     const dir = folder({ "README.md": "# App\n\n<!-- config-reference:start -->\nold\n<!-- config-reference:end -->\n\nEnd\n" });
