@@ -153,6 +153,22 @@ describe("RedisHistoryStore", () => {
     expect((await a.history.read("flushed", { since: before }, { size: 5, ttl: 30 })).publications.map((p) => p.json)).toEqual(['"2"']);
   });
 
+  test("RedisEngine still connecting: appends and subscribes wait for the first connection instead of failing", async () => {
+    const c = new RedisEngine({ urls: redises.map((r) => r.url), prefix: "rh:", log: quiet, timeoutMs: 2000 });
+    const connecting = c.connect();
+    const got: number[] = [];
+    c.onPublication((pub) => got.push(pub.offset!));
+    const subscribed = c.subscribe("starting/1");
+    const position = await c.history.append("starting/0", '"early"', { size: 5, ttl: 30 });
+    expect(position.offset).toBe(1);
+    await subscribed;
+    await connecting;
+    const { offset } = await b.history.append("starting/1", '"after subscribe"', { size: 5, ttl: 30 });
+    while (got.length < 1) await Bun.sleep(5);
+    expect(got).toEqual([offset]);
+    await c.close();
+  });
+
   test("RedisEngine fills the gap pub/sub leaves when its pub/sub connection is killed: every offset once, in order", async () => {
     const ch = "gap/1";
     const shardUrl = new HashRing(redises.map((r) => r.url)).shardFor(ch);

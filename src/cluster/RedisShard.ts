@@ -32,6 +32,8 @@ export class RedisShard {
   #up = false;
   #closing = false;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Until the shard is up for the first time: commands wait for it (bounded) instead of failing. */
+  #starting: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(readonly url: string, private readonly options: RedisShardOptions) {
     const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 3000);
@@ -70,7 +72,17 @@ export class RedisShard {
     this.#onSubReady.push(hook);
   }
 
+  /** True from connect() until the shard is first up. */
+  get starting(): boolean {
+    return this.#starting !== null;
+  }
+
   async connect(): Promise<void> {
+    if (!this.#up && !this.#starting) {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => { resolve = done; });
+      this.#starting = { promise, resolve };
+    }
     await Promise.all([this.pub.connect(), this.sub.connect()]);
     // An idle hung Redis is noticed too: a PING per timeout keeps the deadlines honest.
     this.#heartbeat ??= setInterval(() => {
@@ -85,6 +97,10 @@ export class RedisShard {
    */
   command<T = unknown>(args: string[], probe = false): Promise<T> {
     if (this.#pubDeadlines.late && !probe) return Promise.reject(this.#unreachable());
+    // Still starting: wait for the first connection (bounded), in call order.
+    if (this.#starting) return this.#pubDeadlines.guard(this.#starting.promise).then(() => this.command<T>(args, probe), () => {
+      throw this.#unreachable();
+    });
     return this.#pubDeadlines.guard(this.pub.sendCommand(args) as Promise<T>).catch((error) => {
       throw this.#named(error);
     });
@@ -119,6 +135,10 @@ export class RedisShard {
     const up = this.pub.isReady && this.sub.isReady && !this.#pubDeadlines.late && !this.#subDeadlines.late;
     if (up === this.#up || this.#closing) return;
     this.#up = up;
+    if (up && this.#starting) {
+      this.#starting.resolve();
+      this.#starting = null;
+    }
     this.options.onChange(up);
   }
 }

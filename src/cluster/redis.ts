@@ -85,14 +85,14 @@ export class RedisEngine implements ClusterEngine {
     shard.command(["PUBLISH", this.#prefix + pub.ch, encodeEphemeral(this.#hostId, pub)]).catch(() => { this.#dropped++; });
   }
 
-  /** Resolves once Redis has answered the SUBSCRIBE (at once while the shard is down). */
+  /** Resolves once Redis has answered the SUBSCRIBE (at once while the shard is down after having been up). */
   subscribe(channel: string): Promise<void> {
     const shard = this.#shardFor(channel);
     if (shard.channels.has(channel)) return this.#subscribing.get(channel) ?? Promise.resolve();
     shard.channels.add(channel);
     // When the shard is down, node-redis subscribes again on reconnect (it keeps the listener).
     const command = shard.sub.subscribe(this.#prefix + channel, this.#listener);
-    if (!shard.up) {
+    if (!shard.up && !shard.starting) {
       this.#track(command);
       return Promise.resolve();
     }
