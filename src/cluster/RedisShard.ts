@@ -14,6 +14,7 @@ import { createClient, ErrorReply, type RedisClientType } from "redis";
 import { Deadlines } from "./Deadlines.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 
+/** How long to wait for replies, and whom to tell when the shard goes up or down. */
 export interface RedisShardOptions {
   /** Longest wait for any Redis reply, in ms. */
   timeoutMs: number;

@@ -13,13 +13,15 @@
  */
 import type { Publication } from "../protocol/publication.ts";
 
+/** Characters of the host id that starts an ephemeral message. */
 export const hostIdLength = 16;
 
+/** The message for an ephemeral publication: `encodeEphemeral(hostId, pub)`. */
 export function encodeEphemeral(hostId: string, pub: Publication): string {
   return pub.json === undefined ? hostId : hostId + pub.json;
 }
 
-/** The publication a message carries; null for this host's own ephemeral echo. */
+/** The publication a message carries; null for this host's own ephemeral echo: `decodeMessage(text, ch, hostId)`. */
 export function decodeMessage(message: string, ch: string, hostId: string): Publication | null {
   if (message.charCodeAt(0) === 35 /* # */) {
     const colon = message.indexOf(":", 1);

@@ -25,6 +25,7 @@ import { RedisHistoryStore } from "../history/redis.ts";
 import { KeptStreams } from "./KeptStreams.ts";
 import type { Logger } from "../log/logger.ts";
 
+/** Where the Redis shards are, the key and channel prefix, and the longest wait for a reply. */
 export interface RedisEngineOptions {
   urls: string[];
   prefix: string;
@@ -33,6 +34,7 @@ export interface RedisEngineOptions {
   timeoutMs?: number;
 }
 
+/** Longest wait for a Redis reply by default (ms): `new RedisEngine({ ..., timeoutMs: 500 })` to change it. */
 export const defaultRedisTimeoutMs = 2000;
 
 export class RedisEngine implements ClusterEngine {

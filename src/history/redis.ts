@@ -19,6 +19,7 @@ import type { Publication, StreamPosition } from "../protocol/publication.ts";
 import { appendScript, rangeScript, readScript, sha1 } from "./redisScripts.ts";
 import { newEpoch } from "./newEpoch.ts";
 
+/** What the store needs from the engine: the prefix and one command on a channel's shard. */
 export interface RedisHistoryOptions {
   /** Key prefix (the cluster prefix); pub/sub channels are `<prefix><ch>`. */
   prefix: string;

@@ -28,6 +28,7 @@ local epoch = redis.call('HGET', KEYS[2], 'e')
 local offset
 `;
 
+/** APPEND, as described above. */
 export const appendScript = `${meta}
 if epoch then
   offset = redis.call('HINCRBY', KEYS[2], 'o', 1)
@@ -45,6 +46,7 @@ redis.call('PUBLISH', ARGV[5], '#' .. offset .. ':' .. epoch .. ':' .. ARGV[2])
 return {offset, epoch}
 `;
 
+/** READ, as described above. */
 export const readScript = `${meta}
 if epoch then
   offset = tonumber(redis.call('HGET', KEYS[2], 'o'))
@@ -110,6 +112,7 @@ end
 return out
 `;
 
+/** The SHA-1 that EVALSHA names a script by: `sha1(appendScript)`. */
 export function sha1(script: string): string {
   return createHash("sha1").update(script).digest("hex");
 }
