@@ -88,17 +88,17 @@ for (const workers of [0, 2]) {
   });
 }
 
-describe("scx.exchange in a worker script (2 worker threads)", () => {
+for (const workers of [0, 2]) describe(`scx.exchange in a worker script (${workers ? "2 worker threads" : "in-process"})`, () => {
   let server: ScxServer;
   let url: string;
   beforeAll(async () => {
-    server = createServer({ host: "127.0.0.1", port: 0, workers: 2, brokers: 2, logLevel: "silent", channels, worker: script });
+    server = createServer({ host: "127.0.0.1", port: 0, workers, brokers: 2, logLevel: "silent", channels, worker: script });
     await server.start();
     url = `ws://127.0.0.1:${server.port}/socketcluster/`;
   });
   afterAll(() => server.stop());
 
-  test("publish from a worker returns {offset, epoch}; history and server-side watch work from every worker", async () => {
+  test("publish from a worker script returns {offset, epoch}; history and server-side watch work from every worker", async () => {
     // Enough sockets to land on both workers.
     const sockets = await Promise.all(Array.from({ length: 8 }, () => handshaken(url)));
     let cid = 100;
@@ -110,9 +110,9 @@ describe("scx.exchange in a worker script (2 worker threads)", () => {
       return reply.data;
     };
     const ids = await Promise.all(sockets.map((socket) => invoke(socket, "whoami", null)));
-    expect(new Set(ids).size).toBe(2);
+    expect(new Set(ids).size).toBe(workers || 1);
     const on0 = sockets[ids.indexOf(0)]!;
-    const on1 = sockets[ids.indexOf(1)]!;
+    const on1 = sockets[ids.indexOf(workers ? 1 : 0)]!;
     await invoke(on1, "watch", "chat/w");
     const first = await invoke(on0, "publish", { channel: "chat/w", data: "a" });
     expect(first).toEqual({ offset: 1, epoch: expect.any(String) });
