@@ -256,3 +256,29 @@ describe("history middleware action", () => {
     }
   });
 });
+
+describe("outbound middleware on kept channels", () => {
+  test("publishOut may replace the data of a history publication: the frame keeps its offset and epoch; recovery replays pass it too", async () => {
+    const server = createServer({ host: "127.0.0.1", port: 0, workers: 0, logLevel: "silent", channels });
+    server.middleware("outbound", (action) => {
+      if (action.channel.startsWith("chat/")) action.data = { wrapped: action.data };
+    });
+    await server.start();
+    try {
+      const url = `ws://127.0.0.1:${server.port}/socketcluster/`;
+      const a = await handshaken(url);
+      a.send({ event: "#subscribe", data: { channel: "chat/mw" }, cid: 2 });
+      const { epoch } = JSON.parse(await frame(a)).data;
+      await server.exchange.publish("chat/mw", 1);
+      expect(await frame(a)).toBe(`{"event":"#publish","data":{"channel":"chat/mw","data":{"wrapped":1},"offset":1,"epoch":"${epoch}"}}`);
+      const b = await handshaken(url);
+      b.send({ event: "#subscribe", data: { channel: "chat/mw", since: { offset: 0, epoch } }, cid: 2 });
+      expect(JSON.parse(await frame(b)).data.recovered).toBe(true);
+      expect(await frame(b)).toBe(`{"event":"#publish","data":{"channel":"chat/mw","data":{"wrapped":1},"offset":1,"epoch":"${epoch}"}}`);
+      a.ws.close();
+      b.ws.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
