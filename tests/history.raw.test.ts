@@ -79,6 +79,18 @@ for (const mode of [{ workers: 0, brokers: 2 }, { workers: 2, brokers: 2 }]) {
       expect(text).toBe(`{"rid":${cid},"data":{"offset":0,"epoch":${JSON.stringify(data.epoch)}}}`);
     });
 
+    test("#subscribe again to a history channel a socket is on: the reply still carries the position, nothing is replayed", async () => {
+      const ch = channel("chat");
+      const a = await client();
+      const { data: { epoch } } = await subscribe(a, ch);
+      const publisher = await client();
+      await publish(publisher, ch, "x");
+      expect(JSON.parse(await frame(a)).data.offset).toBe(1);
+      const { text, cid } = await subscribe(a, ch);
+      expect(text).toBe(`{"rid":${cid},"data":{"offset":1,"epoch":"${epoch}"}}`);
+      await noFrame(a);
+    });
+
     test("#publish on a history channel carries offset (+1 each) and epoch; a later subscriber's reply holds the latest offset", async () => {
       const ch = channel("chat");
       const a = await client();

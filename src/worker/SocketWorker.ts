@@ -178,7 +178,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    * knows this worker wants it (and, on kept channels, before any recovered publication).
    */
   subscribeSocket(socket: ServerSocket, channel: string, options: SubscribeOptions): void | Promise<void> {
-    if (socket.channels.has(channel)) return options.reply();
+    if (socket.channels.has(channel)) return this.channels.again(channel, options);
     socket.channels.add(channel);
     this.emit("subscription", socket, channel);
     return this.channels.subscribe(socket, channel, options);

@@ -112,6 +112,20 @@ export class ChannelTable {
       });
   }
 
+  /**
+   * A socket subscribes again to a channel it is on: on a history channel the reply still
+   * carries the current position (nothing is replayed: the socket never left).
+   */
+  again(channel: string, options: SubscribeOptions): void | Promise<void> {
+    if (!this.#channels.get(channel)?.wire) return options.reply();
+    return this.host.links.request<Extract<BrokerToWorker, { t: "subAck" }>>(channel, { t: "sub", ch: channel, read: { position: true } })
+      .then((ack) => {
+        if (!ack.position) return options.reply();
+        const { offset, epoch } = ack.position;
+        options.reply({ offset, epoch, ...(options.since ? { recovered: options.since.epoch === epoch } : {}) });
+      }, () => options.reply());
+  }
+
   unsubscribe(socket: ServerSocket, channel: string): void {
     const entry = this.#channels.get(channel);
     if (!entry) return;
