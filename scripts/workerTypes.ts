@@ -69,7 +69,8 @@ export function workerTypes(): string {
   const options: ts.CompilerOptions = {
     declaration: true, emitDeclarationOnly: true, module: ts.ModuleKind.AMD, moduleResolution: ts.ModuleResolutionKind.Node10,
     target: ts.ScriptTarget.ESNext, types: ["bun"], skipLibCheck: true, allowImportingTsExtensions: true, strict: true,
-    rootDir: root, outFile: `${root}scx.d.ts`, removeComments: false,
+    // Without comments: the file changes only when a type does, not with every JSDoc edit.
+    rootDir: root, outFile: `${root}scx.d.ts`, removeComments: true,
   };
   const program = ts.createProgram(entries.map((entry) => `${root}${entry}`), options);
   let emitted = "";
