@@ -12,6 +12,7 @@
  * find("chat/1/x"); // null
  */
 import { z } from "zod";
+import { rateSchema } from "./limits.ts";
 
 export const channelNamespaceSchema = z.strictObject({
   match: z.string().min(1).describe("Channel pattern: * is one path segment, ** any depth"),
@@ -22,6 +23,7 @@ export const channelNamespaceSchema = z.strictObject({
   latest: z.boolean().default(false).describe("A new subscriber gets the channel's last publication at once"),
   conflate: z.number().int().positive().optional()
     .describe("Milliseconds: each subscriber gets at most one publication per interval, the newest"),
+  publish: rateSchema.optional().describe("Client publications per second per connection on matching channels (token bucket)"),
 });
 
 export const channelsSchema = z.array(channelNamespaceSchema).default([])

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { channelsSchema } from "./channels.ts";
+import { limitsSchema } from "./limits.ts";
 
 const logLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
 
@@ -52,6 +53,7 @@ export const configSchema = z.strictObject({
   worker: z.string().nullable().default(null).describe("Worker script (.ts or .js) loaded in every worker, relative to the config file"),
   auth: authSchema.prefault({}).describe("JWT settings"),
   channels: channelsSchema,
+  limits: limitsSchema.prefault({}).describe("Rate limits, connection caps and slow consumers (see Limits)"),
   cluster: z.strictObject({
     engine: z.enum(["memory", "redis"]).default("memory").describe("memory: one host; redis: hosts share channels through Redis"),
     urls: z.array(z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")).default(["redis://127.0.0.1:6379"])

@@ -27,6 +27,7 @@ export async function serveWorker(options: ServeWorkerOptions): Promise<ServeHan
     port: worker.config.port,
     reusePort: options.reusePort,
     maxPayload: worker.config.maxPayload,
+    outboundBuffer: worker.config.limits.outboundBuffer,
     tls: options.tls,
     fetch: (request, context) => isUpgrade(request) ? handleUpgrade(worker, request, context) : app.fetch(request),
     websocket: {

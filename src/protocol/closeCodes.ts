@@ -24,6 +24,9 @@ export const CloseCode = {
   ConnectTimeout: 4007,
   HandshakeRejected: 4008,
   MessageBeforeHandshake: 4009,
+  RateLimited: 4010,
+  SlowConsumer: 4011,
+  ConnectionLimit: 4012,
 } as const;
 
 export type CloseCodeNumber = (typeof CloseCode)[keyof typeof CloseCode] | number;
@@ -41,7 +44,7 @@ export const closeCodeTable: Record<number, { meaning: string; reconnect: "at on
   1005: { meaning: "Socket closed without status code", reconnect: "at once", scx: "client side: a close event without a code" },
   1006: { meaning: "Socket hung up", reconnect: "backoff", scx: "never sent; seen when a connection drops (e.g. a worker thread died)" },
   1007: { meaning: "Message format was incorrect", reconnect: "backoff" },
-  1008: { meaning: "Encountered a policy violation", reconnect: "backoff", scx: "Deno: the socket's send buffer passed the backpressure limit" },
+  1008: { meaning: "Encountered a policy violation", reconnect: "backoff" },
   1009: { meaning: "Message was too big to process", reconnect: "backoff", scx: "an inbound frame over `maxPayload`" },
   1011: { meaning: "Server encountered an unexpected fatal condition", reconnect: "backoff", scx: "handling a packet failed unexpectedly" },
   4000: { meaning: "Server ping timed out", reconnect: "at once", scx: "client side: no ping within the handshake's `pingTimeout`" },
@@ -52,6 +55,9 @@ export const closeCodeTable: Record<number, { meaning: string; reconnect: "at on
   4007: { meaning: "Client connection establishment timed out", reconnect: "backoff", scx: "client side: the WebSocket did not open within `connectTimeout`" },
   4008: { meaning: "Server rejected handshake from client", reconnect: "backoff", scx: "handshake middleware blocked (default code), malformed `#handshake`, transmitted `#authenticate`" },
   4009: { meaning: "Server received a message before the client handshake", reconnect: "backoff", scx: "a packet before `#handshake`" },
+  4010: { meaning: "Rate limit exceeded", reconnect: "backoff", scx: "scx only: over `limits.inbound` or a namespace's `publish` rate for `limits.closeAfter` seconds" },
+  4011: { meaning: "Slow consumer", reconnect: "backoff", scx: "scx only: more than `limits.outboundBuffer` bytes waited for the client (`slowConsumer: disconnect`)" },
+  4012: { meaning: "Connection limit reached", reconnect: "backoff", scx: "scx only: over `limits.connectionsPerIp` or `connectionsPerUser`, on handshake or a later authentication" },
 };
 
 /** The table's meaning for a code, or SocketCluster's generic sentence. */

@@ -23,6 +23,8 @@ export const ErrorName = {
   BadConnection: "BadConnectionError",
   Broker: "BrokerError",
   NoProcedure: "NoProcedureError",
+  RateLimit: "RateLimitError",
+  ConnectionLimit: "ConnectionLimitError",
   Unknown: "UnknownError",
 } as const;
 
@@ -47,6 +49,8 @@ export const errorNameTable: Record<ErrorNameString, string> = {
   BadConnectionError: "The connection dropped before the action completed (carries `type`, `code`, `reason`)",
   BrokerError: "Channel limit (`socketChannelLimit`) reached, unsubscribe from a channel not subscribed, or Redis unreachable (down or not answering) on a channel with history or latest",
   NoProcedureError: "scx only: no procedure is registered for the invoked name (SocketCluster stays silent)",
+  RateLimitError: "scx only: an invoke or `#publish` over `limits.inbound` or the namespace's `publish` rate (carries `retryAfter`, ms)",
+  ConnectionLimitError: "scx only: the handshake or authentication would pass `limits.connectionsPerIp` or `connectionsPerUser` (carries `limit`; then close 4012)",
   UnknownError: "A handler or middleware threw something that is not an Error",
 };
 

@@ -11,10 +11,14 @@ import { availableCpus } from "./availableCpus.ts";
 declare const Bun: any;
 declare const process: any;
 
+/** The outbound buffer when the caller sets none (scx always does: \`limits.outboundBuffer\`). */
+const defaultOutboundBuffer = 16 * 1024 * 1024;
+
 type BunWs = {
   data: { user: unknown; conn?: WsConnection<unknown> };
   send(text: string): number;
   close(code?: number, reason?: string): void;
+  terminate(): void;
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
   getBufferedAmount(): number;
@@ -31,6 +35,7 @@ class BunConnection implements WsConnection<unknown> {
     return result > 0 ? 0 : this.ws.getBufferedAmount();
   }
   close(code?: number, reason?: string) { this.ws.close(code, reason); }
+  terminate(_code: number) { this.ws.terminate(); }
   subscribe(topic: string) { this.ws.subscribe(topic); }
   unsubscribe(topic: string) { this.ws.unsubscribe(topic); }
   bufferedAmount() { return this.ws.getBufferedAmount(); }
@@ -62,8 +67,10 @@ function bunServe<T>(options: ServeOptions<T>): ServeHandle {
       // scx sends its own pings (the SocketCluster protocol's, not RFC 6455 ones).
       sendPings: false,
       idleTimeout: 0,
-      backpressureLimit: 16 * 1024 * 1024,
-      closeOnBackpressureLimit: true,
+      // Past the limit uWebSockets drops sends (direct and topic) to that socket, close frames
+      // included: the worker closes slow consumers only once their buffer has drained.
+      backpressureLimit: options.outboundBuffer ?? defaultOutboundBuffer,
+      closeOnBackpressureLimit: false,
       open(ws: BunWs) { options.websocket.open(wrap(ws) as WsConnection<T>); },
       message(ws: BunWs, message: string | Uint8Array) {
         const text = typeof message === "string" ? message : new TextDecoder().decode(message);

@@ -1,7 +1,7 @@
 /**
  * The Deno runtime: Deno.serve and Deno.upgradeWebSocket. Deno has no native topics, so
  * publish walks a topic's set; its sends never fail and buffer without limit, so the
- * backpressure limit is enforced here by watching bufferedAmount.
+ * outbound buffer is enforced here by watching bufferedAmount: past it sends are dropped.
  *
  * @example
  * const runtime = denoRuntime;
@@ -13,13 +13,14 @@ import type { DenoApi } from "./DenoApi.ts";
 
 declare const Deno: DenoApi;
 
-/** Past this many buffered bytes a slow socket is closed rather than left to eat memory. */
-const backpressureLimit = 16 * 1024 * 1024;
+/** The outbound buffer when the caller sets none (scx always does: \`limits.outboundBuffer\`). */
+const defaultOutboundBuffer = 16 * 1024 * 1024;
 
 export const denoRuntime: Runtime = {
   name: "deno",
   serve<T>(options: ServeOptions<T>): Promise<ServeHandle> {
     const topics = new Map<string, Set<WsConnection<T>>>();
+    const outboundBuffer = options.outboundBuffer ?? defaultOutboundBuffer;
     const sockets = new Set<WebSocket>();
     const decoder = new TextDecoder();
     // Deno's shutdown() closes open WebSockets itself: stop(false) first refuses new
@@ -46,12 +47,16 @@ export const denoRuntime: Runtime = {
               data,
               send(text) {
                 if (socket.readyState !== 1) return 0;
+                // As uWebSockets does: over the limit, the frame is dropped (the worker decides on closing).
+                if (socket.bufferedAmount > outboundBuffer) return socket.bufferedAmount;
                 socket.send(text);
-                if (socket.bufferedAmount > backpressureLimit) socket.close(1008, "Backpressure limit exceeded");
                 return socket.bufferedAmount;
               },
               close(code, reason) {
                 if (socket.readyState <= 1) socket.close(code, reason);
+              },
+              terminate(code) {
+                if (socket.readyState <= 1) socket.close(code, "");
               },
               subscribe(topic) {
                 joined.add(topic);

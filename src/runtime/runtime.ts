@@ -14,6 +14,12 @@ export interface WsConnection<T = unknown> {
   /** Queue a text frame; returns the bytes still buffered after it (0 when flushed). */
   send(text: string): number;
   close(code?: number, reason?: string): void;
+  /**
+   * Give up on the connection: Bun drops it at once with whatever is still buffered (the
+   * code is lost); Deno cannot abort a server WebSocket, so it closes with the code, whose
+   * frame follows what is buffered.
+   */
+  terminate(code: number): void;
   /** Join and leave a native topic of this server instance (local fan-out). */
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
@@ -39,6 +45,13 @@ export interface ServeOptions<T> {
   port: number;
   reusePort: boolean;
   maxPayload: number;
+  /**
+   * Bytes buffered for a connection past which further sends to it (direct or through a
+   * topic) are dropped, so a client that stops reading costs at most about this much.
+   * Closing such a connection is the owner's decision (src/worker/slowConsumers.ts).
+   * Unset: 16 MiB.
+   */
+  outboundBuffer?: number;
   tls?: { cert: string; key: string };
   fetch(request: Request, context: ServeContext<T>): Response | undefined | Promise<Response | undefined>;
   websocket: WebSocketHandlers<T>;

@@ -20,6 +20,7 @@ import { type ConnectionData, ServerSocket } from "./ServerSocket.ts";
 import { type Middleware, type MiddlewareStage, middlewareStages } from "./middleware.ts";
 import { Emitter } from "./Emitter.ts";
 import { drainSockets } from "./drainSockets.ts";
+import { SlowConsumers } from "./slowConsumers.ts";
 import { BrokerLinks } from "./brokerLinks.ts";
 import { ChannelTable, type Listener, type SubscribeOptions } from "./channels.ts";
 import { keepsPublications } from "../config/channels.ts";
@@ -53,6 +54,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   #auth: AuthEngine | null;
   #serve: ServeHandle | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
+  readonly #slowConsumers = new SlowConsumers(this);
 
   constructor(options: {
     config: Config; codec: Codec; log: Logger; id?: number;
@@ -136,6 +138,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   /** Start pinging; `serve` is the runtime server this worker's sockets live on. */
   attach(serve: ServeHandle): void {
     this.#serve = serve;
+    this.#slowConsumers.start();
     const { pingInterval, pingTimeout, protocolVersion } = this.config;
     const ping = protocolVersion === 1 ? "#1" : "";
     // One pass over the sockets both pings and finds the silent ones. A shared ping topic
@@ -154,6 +157,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   detach(code: number, reason = "", spreadMs = 0): Promise<void> {
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     this.#pingTimer = null;
+    this.#slowConsumers.stop();
     return drainSockets(this.clients.values(), { code, reason, spreadMs });
   }
 

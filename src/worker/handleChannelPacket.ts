@@ -12,6 +12,7 @@ import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
 import { type PublishInAction, runMiddleware, type SubscribeAction } from "./middleware.ts";
 import type { StreamPosition } from "../protocol/publication.ts";
+import { admitPublish } from "./limits.ts";
 
 type ChannelPacket = Extract<Inbound, { kind: "subscribe" | "unsubscribe" | "publish" }>;
 
@@ -67,6 +68,7 @@ function publish(worker: SocketWorker, socket: ServerSocket, cid: number | undef
   if (!worker.config.allowClientPublish) {
     return reply(socket, cid, namedError(ErrorName.InvalidAction, "Client publish feature is disabled"));
   }
+  if (!admitPublish(worker, socket, worker.channels.namespace(channel), cid)) return;
   const action: PublishInAction = { type: "publishIn", socket, channel, data };
   const finish = (blocked: Error | null): Promise<void> | void => {
     if (blocked) return reply(socket, cid, blocked);

@@ -16,6 +16,7 @@ import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
 import { handshake } from "./handshake.ts";
 import { handlePacket } from "./handlePacket.ts";
+import { admitPacket } from "./limits.ts";
 
 export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: string): void {
   socket.lastSeen = Date.now();
@@ -75,6 +76,7 @@ function handleOne(worker: SocketWorker, socket: ServerSocket, value: unknown, d
     return handshake(worker, socket, packet);
   }
   checkExpiry(socket);
+  if (!admitPacket(worker, socket, packet)) return;
   // A packet whose handling throws (data too deeply nested to encode, say) is answered
   // with an error; the socket and its later packets carry on.
   try {

@@ -1,0 +1,153 @@
+/**
+ * Slow consumers (limits.outboundBuffer, limits.slowConsumer): raw TCP clients that
+ * subscribe then stop reading, while a publisher floods their channel, on Bun and Deno
+ * (`scx serve` as its own process, so its RSS is its own).
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startCli, type CliProcess } from "./helpers/startCli.ts";
+import { type StalledClient, subscribedStalledClient } from "./helpers/stalledClient.ts";
+import { handshaken, type RawSocket } from "./helpers/rawSocket.ts";
+import { startScx } from "./helpers/startScx.ts";
+import { limitCounters } from "../src/worker/limitCounters.ts";
+import { CloseCode } from "../src/protocol/closeCodes.ts";
+
+const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+const cli = new URL("../cli.ts", import.meta.url).pathname;
+const running: CliProcess[] = [];
+afterAll(() => { for (const proc of running) proc.kill(); });
+
+const outboundBuffer = 1024 * 1024;
+/**
+ * RSS the server may grow by besides the slow consumers' buffers: the same flood to the
+ * fast subscribers alone grows it by about 20 MiB on Bun and 90 MiB on Deno (which copies
+ * every frame per socket into its own buffers), measured with no slow consumer.
+ */
+const slackBytes = { bun: 64 * 1024 * 1024, deno: 128 * 1024 * 1024 };
+const slowCount = 50;
+const fastCount = 100;
+const publications = 2000;
+const payload = "x".repeat(4000);
+
+function configFile(): string {
+  const dir = mkdtempSync(`${tmpdir()}/scx-slow-`);
+  writeFileSync(`${dir}/scx.yaml`, "host: 127.0.0.1\nport: 0\nworkers: 1\nlogLevel: info\nlogFormat: json\n");
+  return `${dir}/scx.yaml`;
+}
+
+function rss(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+function slowCloseLines(proc: CliProcess): number {
+  return proc.output().split("\n").filter((line) => line.includes('"Socket closed: slow consumer"')).length;
+}
+
+for (const runtime of ["bun", "deno"] as const) {
+  describe(`slow consumers on ${runtime}`, () => {
+    test(`SlowConsumers closes ${slowCount} stalled subscribers with 4011, bounds RSS, and ${fastCount} fast ones get ≥ 99%`, async () => {
+      const command = runtime === "bun" ? ["bun", cli, "serve", configFile()] : [deno, "run", "-A", cli, "serve", configFile()];
+      const proc = await startCli(command);
+      running.push(proc);
+      const url = `ws://127.0.0.1:${proc.port}/socketcluster/`;
+      const fast: Array<RawSocket & { count: number }> = [];
+      for (let i = 0; i < fastCount; i++) {
+        const socket = Object.assign(await handshaken(url), { count: 0 });
+        socket.send({ event: "#subscribe", data: { channel: "flood" }, cid: 2 });
+        await socket.nextPacket(20_000);
+        socket.ws.onmessage = (event) => { if (String(event.data).startsWith('{"event":"#publish"')) socket.count++; };
+        fast.push(socket);
+      }
+      const slow: StalledClient[] = [];
+      for (let i = 0; i < slowCount; i++) slow.push(await subscribedStalledClient(proc.port, "flood"));
+      for (const client of slow) client.stall();
+      const publisher = await handshaken(url);
+      await Bun.sleep(200);
+      const pid = proc.proc.pid;
+      const baseline = rss(pid);
+      let peak = baseline;
+      const sampler = setInterval(() => { peak = Math.max(peak, rss(pid)); }, 50);
+      const start = Date.now();
+      for (let i = 0; i < publications; i += 50) {
+        for (let j = i; j < i + 50; j++) publisher.send({ event: "#publish", data: { channel: "flood", data: payload } });
+        // Keep the publisher's own buffer short, so the server sees a steady flood.
+        while (publisher.ws.bufferedAmount > 1 << 20) await Bun.sleep(1);
+        await Bun.sleep(1);
+      }
+      await until(() => slowCloseLines(proc) >= slowCount, 60_000, `${slowCount} slow-consumer closes`);
+      const detectedAt = Date.now() - start;
+      await until(() => fast.every((socket) => socket.count >= publications * 0.99), 60_000, "the fast subscribers");
+      // The clients resume reading within 3 s of being closed: each gets the close code.
+      for (const client of slow) client.resume();
+      const closes = await Promise.all(slow.map((client) => client.closed));
+      clearInterval(sampler);
+      peak = Math.max(peak, rss(pid));
+      const growth = peak - baseline;
+      console.log(`${runtime}: ${slowCount} slow consumers closed ${detectedAt} ms after the flood began; RSS growth ${(growth / 2 ** 20).toFixed(1)} MiB (bound ${((slowCount * outboundBuffer + slackBytes[runtime]) / 2 ** 20).toFixed(0)} MiB); fast min ${Math.min(...fast.map((s) => s.count))}/${publications}`);
+      expect(closes.map((c) => c.code)).toEqual(slow.map(() => CloseCode.SlowConsumer));
+      expect(growth).toBeLessThan(slowCount * outboundBuffer + slackBytes[runtime]);
+      for (const socket of fast) expect(socket.count).toBeGreaterThanOrEqual(publications * 0.99);
+      for (const socket of [...fast, publisher]) socket.ws.close();
+      proc.kill("SIGTERM");
+      await proc.proc.exited;
+    }, 180_000);
+  });
+}
+
+describe("slowConsumer: disconnect, in-process", () => {
+  test("SlowConsumers' close frame reaches a client that resumes reading 3 s after the server closed it", async () => {
+    const scx = await startScx({ limits: { outboundBuffer: 65536 } });
+    try {
+      const client = await subscribedStalledClient(scx.port, "late");
+      client.stall();
+      const before = limitCounters.slowConsumer.disconnect;
+      const data = "z".repeat(4000);
+      const flood = setInterval(() => { for (let i = 0; i < 100; i++) scx.server.exchange.transmitPublish("late", data); }, 5);
+      await until(() => limitCounters.slowConsumer.disconnect > before, 20_000, "the slow-consumer close");
+      clearInterval(flood);
+      await Bun.sleep(3000);
+      client.resume();
+      expect((await client.closed).code).toBe(CloseCode.SlowConsumer);
+    } finally {
+      await scx.stop();
+    }
+  }, 60_000);
+});
+
+describe("slowConsumer: drop", () => {
+  test("SlowConsumers with drop keeps a stalled subscriber open, counts it once, and it gets publications again once drained", async () => {
+    const scx = await startScx({ limits: { outboundBuffer: 65536, slowConsumer: "drop" } });
+    try {
+      const client = await subscribedStalledClient(scx.port, "drop");
+      client.stall();
+      const before = limitCounters.slowConsumer.drop;
+      const data = "y".repeat(4000);
+      const flood = setInterval(() => { for (let i = 0; i < 100; i++) scx.server.exchange.transmitPublish("drop", data); }, 5);
+      await until(() => limitCounters.slowConsumer.drop > before, 20_000, "the drop episode");
+      clearInterval(flood);
+      expect(limitCounters.slowConsumer.drop).toBe(before + 1);
+      client.resume();
+      await Bun.sleep(300);
+      const received = client.received();
+      scx.server.exchange.transmitPublish("drop", "after");
+      await until(() => client.received() > received, 10_000, "a publication after draining");
+      let closed = false;
+      client.closed.then(() => { closed = true; });
+      await Bun.sleep(50);
+      expect(closed).toBe(false);
+      client.socket.destroy();
+    } finally {
+      await scx.stop();
+    }
+  }, 60_000);
+});
