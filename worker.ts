@@ -10,7 +10,7 @@ import { threadLogger } from "./src/threads/threadLogger.ts";
 import { portLink } from "./src/threads/portLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { SocketWorker } from "./src/worker/SocketWorker.ts";
-import { jsonCodec } from "./src/protocol/codec.ts";
+import { codecNamed } from "./src/protocol/codecs.ts";
 import { CloseCode } from "./src/protocol/closeCodes.ts";
 import { reconnectHintReason } from "./src/protocol/reconnectHint.ts";
 import { startSocketWorker } from "./src/http/startSocketWorker.ts";
@@ -49,7 +49,7 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
   try {
     const auth = await createAuthEngine(config.auth, runtime.readTextFile, log);
     worker = new SocketWorker({
-      config, codec: jsonCodec, log, id: message.id, auth,
+      config, codec: codecNamed(config.codec), log, id: message.id, auth,
       brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port)),
     });
     ({ handle } = await startSocketWorker({ worker, runtime, reusePort: true, script: config.worker }));

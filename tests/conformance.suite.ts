@@ -28,13 +28,19 @@ export const conformanceChannelsYaml = `channels:
   - { match: "tick/*", conflate: 100 }
 `;
 
-export function conformanceSuite(target: string, start: () => Promise<{ port: number; stop(): Promise<void> }>) {
-  for (const [version, sc] of clients) {
+/**
+ * `options.clientOptions` go to every create() (a `codecEngine`, say); `options.clients`
+ * replaces the two official clients (scx/client with a codec, for one).
+ */
+export function conformanceSuite(target: string, start: () => Promise<{ port: number; stop(): Promise<void> }>,
+  options: { clientOptions?: Record<string, unknown>; clients?: ReadonlyArray<readonly [string, { create(options: any): any }]> } = {}) {
+  for (const [version, sc] of options.clients ?? clients) {
+    const clientOptions = options.clientOptions ?? {};
     describe(`${target}: socketcluster-client ${version}`, () => {
       let scx: { port: number; stop(): Promise<void> };
       const open: any[] = [];
       const connect = async (options: Record<string, unknown> = {}) => {
-        const client = sc.create({ hostname: "127.0.0.1", port: scx.port, autoReconnect: false, ackTimeout: 2000, ...options });
+        const client = sc.create({ hostname: "127.0.0.1", port: scx.port, autoReconnect: false, ackTimeout: 2000, ...clientOptions, ...options });
         open.push(client);
         await once(client, "connect");
         return client;
@@ -49,7 +55,7 @@ export function conformanceSuite(target: string, start: () => Promise<{ port: nu
       });
 
       test("handshake gives the socket id the server knows, unauthenticated", async () => {
-        const client = sc.create({ hostname: "127.0.0.1", port: scx.port, autoReconnect: false });
+        const client = sc.create({ hostname: "127.0.0.1", port: scx.port, autoReconnect: false, ...clientOptions });
         open.push(client);
         const status = await once(client, "connect");
         expect(await client.invoke("myId")).toBe(client.id);

@@ -9,7 +9,7 @@
  * const socket = new ClientSocket({ hostname: "localhost", port: 8000 });
  * const reply = await socket.invoke("echo", "hi");
  */
-import { jsonCodec } from "../protocol/codec.ts";
+
 import { CloseCode, closeReason } from "../protocol/closeCodes.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { dehydrateError, hydrateError } from "../protocol/dehydrate.ts";
@@ -58,7 +58,8 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
     this.#requests = new Requests({
       isOpen,
       emit,
-      write: (text) => this.#ws?.send(text),
+      codec: resolved.codec,
+      write: (frame) => this.#ws?.send(frame),
       wake: () => {
         // Like socketcluster-client, sending on a closed socket connects it (unless a retry is timed).
         if (this.state === "closed" && this.#reconnectTimer === undefined) this.connect();
@@ -93,7 +94,7 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
     const reply: Reply = (rid, data, error) => {
       if (ws !== this.#ws) return; // the invoke came on a connection that is gone
       try {
-        ws.send(jsonCodec.encode(error === undefined ? { rid, data } : { rid, error: dehydrateError(error) }));
+        ws.send(this.options.codec.encode(error === undefined ? { rid, data } : { rid, error: dehydrateError(error) }));
       } catch (encodeError) {
         this.emit("error", { error: encodeError });
       }
@@ -235,12 +236,13 @@ export class ClientSocket extends ClientAuth implements ChannelHost {
 
   #receive(ws: WebSocket, raw: unknown, reply: Reply): void {
     if (ws !== this.#ws) return;
-    const text = typeof raw === "string" ? raw : new TextDecoder().decode(raw as ArrayBuffer);
+    // Pings are text frames whatever the codec; the codec decodes the rest, bytes or text.
+    const text = typeof raw === "string" ? raw : new Uint8Array(raw as ArrayBuffer);
     if (text === "" || text === "#1") {
       ws.send(pongText[this.options.protocolVersion]);
       return this.#resetPingTimer();
     }
-    const decoded = jsonCodec.decode(text);
+    const decoded = this.options.codec.decode(text);
     for (const packet of Array.isArray(decoded) ? decoded : [decoded]) {
       if (ws !== this.#ws) return; // a handler closed the socket mid-batch
       if (packet && typeof packet === "object" && typeof packet.event === "string") {

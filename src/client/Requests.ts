@@ -9,7 +9,7 @@
  * const requests = new Requests(link);
  * const reply = await requests.invoke("echo", "hi", 10000);
  */
-import { jsonCodec } from "../protocol/codec.ts";
+import type { Codec, Frame } from "../protocol/codec.ts";
 import { hydrateError } from "../protocol/dehydrate.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import type { EventPacket, ResponsePacket } from "../protocol/packets.ts";
@@ -18,8 +18,10 @@ import type { EventPacket, ResponsePacket } from "../protocol/packets.ts";
 export interface RequestLink {
   /** Whether the handshake is done, so packets go straight out. */
   isOpen(): boolean;
+  /** The wire codec (JSON unless the `codec` option says otherwise). */
+  readonly codec: Codec;
   /** Write one frame on the current connection. */
-  write(text: string): void;
+  write(frame: Frame): void;
   /** Something was queued while closed: connect, unless a retry is already timed. */
   wake(): void;
   emit(name: string, value: unknown): void;
@@ -109,9 +111,9 @@ export class Requests {
   #send({ event, data, pending }: Outbound): void {
     const packet: EventPacket = data === undefined ? { event } : { event, data };
     if (pending) packet.cid = ++this.#cid;
-    let text: string;
+    let text: Frame;
     try {
-      text = jsonCodec.encode(packet);
+      text = this.link.codec.encode(packet);
     } catch (error) {
       // Circular data: fail this one packet, not the connection.
       if (!pending) return this.link.emit("error", { error });

@@ -6,6 +6,7 @@
  */
 import { type AuthStorage, defaultAuthStorage } from "./authStorage.ts";
 import { type BackoffOptions, defaultBackoff } from "./backoff.ts";
+import { type Codec, jsonCodec } from "../protocol/codec.ts";
 
 type QueryValue = string | number | boolean;
 
@@ -46,6 +47,11 @@ export interface ClientOptions {
   authEngine?: AuthStorage;
   /** A WebSocket constructor, for runtimes without a global one (Node: the ws package). */
   WebSocket?: new (url: string) => WebSocket;
+  /**
+   * The wire codec, matching the server's `codec`. Default: JSON. For MessagePack,
+   * `import { msgpackCodec } from "scx/client/msgpack"` (kept out of the default bundle).
+   */
+  codec?: Codec;
 }
 
 export interface ResolvedOptions {
@@ -70,6 +76,7 @@ export interface ResolvedOptions {
   authTokenName: string;
   authEngine: AuthStorage;
   WebSocket: new (url: string) => WebSocket;
+  codec: Codec;
 }
 
 export function withDefaults(options: ClientOptions): ResolvedOptions {
@@ -102,6 +109,7 @@ export function withDefaults(options: ClientOptions): ResolvedOptions {
     authTokenName: options.authTokenName ?? "socketcluster.authToken",
     authEngine: options.authEngine ?? defaultAuthStorage(),
     WebSocket: WebSocketCtor,
+    codec: options.codec ?? jsonCodec,
   };
 }
 

@@ -20,6 +20,7 @@ export function referencedPaths(config: Config): ReferencedPath[] {
     if (value) out.push({ path, value, kind });
   };
   add(["worker"], config.worker);
+  add(["contracts"], config.contracts?.file);
   add(["static"], config.static, "folder");
   add(["tls", "certFile"], config.tls?.certFile);
   add(["tls", "keyFile"], config.tls?.keyFile);

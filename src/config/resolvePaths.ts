@@ -24,6 +24,7 @@ export function resolvePaths(config: Config, dir: string): Config {
     ...config,
     static: at(config.static) ?? null,
     worker: at(config.worker) ?? null,
+    contracts: config.contracts ? { ...config.contracts, file: resolvePath(dir, config.contracts.file) } : null,
     tls: config.tls ? { certFile: resolvePath(dir, config.tls.certFile), keyFile: resolvePath(dir, config.tls.keyFile) } : null,
     auth: {
       ...config.auth,

@@ -32,9 +32,9 @@ export async function serveWorker(options: ServeWorkerOptions): Promise<ServeHan
     fetch: (request, context) => isUpgrade(request) ? handleUpgrade(worker, request, context) : app.fetch(request),
     websocket: {
       open: (connection) => { worker.opened(connection); },
-      message: (connection, text) => {
+      message: (connection, frame) => {
         const socket = connection.data.socket;
-        if (socket) receiveFrame(worker, socket, text);
+        if (socket) receiveFrame(worker, socket, frame);
       },
       close: (connection, code, reason) => {
         const socket = connection.data.socket;

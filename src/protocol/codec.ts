@@ -1,15 +1,39 @@
 /**
  * The wire codec seam. The default is SocketCluster's sc-formatter: JSON text, `#1`/`#2`
- * and non-JSON strings passed through, binary values sent as `{base64, data}`.
+ * and non-JSON strings passed through, binary values sent as `{base64, data}`. Binary
+ * codecs (msgpackCodec.ts, minBinCodec.ts) encode to bytes sent as binary frames; pings
+ * and pongs are text frames whatever the codec, never passed through it.
  *
  * @example
  * jsonCodec.decode('{"event":"x"}'); // { event: "x" }
  */
+import { splicePublishFrame } from "./splicePublishFrame.ts";
+
+/** One WebSocket frame: text, or bytes for a binary frame. */
+export type Frame = string | Uint8Array;
+
+/** The codecs the config's `codec` key names. */
+export type CodecName = "json" | "msgpack" | "sc-codec-min-bin";
+
 export interface Codec {
-  /** Decode one frame's text; never throws (unparsable text comes back as a string). */
-  decode(text: string): unknown;
+  readonly name: CodecName;
+  /** Whether frames are binary (bytes) rather than text. */
+  readonly binary: boolean;
+  /** Decode one frame; never throws (an undecodable frame comes back as a string or undefined). */
+  decode(frame: Frame): unknown;
   /** Encode one packet or an array of packets; throws on circular data. */
+  encode(value: unknown): Frame;
+  /**
+   * The `#publish` frame of a publication from its data as JSON text (undefined: no data),
+   * with offset and epoch where given: built once per worker per publication.
+   */
+  publishFrame(channel: string, json: string | undefined, offset?: number, epoch?: string): Frame;
+}
+
+/** The JSON codec: its frames are always text. */
+export interface TextCodec extends Codec {
   encode(value: unknown): string;
+  publishFrame(channel: string, json: string | undefined, offset?: number, epoch?: string): string;
 }
 
 const jsonStart = /^[ \t\r\n]*[{[]/;
@@ -36,8 +60,13 @@ function binaryReplacer(this: unknown, key: string, value: unknown): unknown {
   return value;
 }
 
-export const jsonCodec: Codec = {
-  decode(text) {
+const utf8 = new TextDecoder();
+
+export const jsonCodec: TextCodec = {
+  name: "json",
+  binary: false,
+  decode(frame) {
+    const text = typeof frame === "string" ? frame : utf8.decode(frame);
     if (text === "#1" || text === "#2") return text;
     if (!jsonStart.test(text)) return text;
     try {
@@ -49,4 +78,5 @@ export const jsonCodec: Codec = {
   encode(value) {
     return JSON.stringify(value, binaryReplacer);
   },
+  publishFrame: splicePublishFrame,
 };

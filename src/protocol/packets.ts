@@ -5,7 +5,7 @@
  * @example
  * publishFrame(jsonCodec, "chat", "hi"); // '{"event":"#publish","data":{"channel":"chat","data":"hi"}}'
  */
-import type { Codec } from "./codec.ts";
+import type { Codec, Frame } from "./codec.ts";
 
 export interface EventPacket { event: string; data?: unknown; cid?: number }
 export interface ResponsePacket { rid: number; data?: unknown; error?: unknown }
@@ -31,25 +31,14 @@ export const Reserved = {
   setAuthToken: "#setAuthToken",
   removeAuthToken: "#removeAuthToken",
   history: "#history",
+  presence: "#presence",
+  presenceStats: "#presenceStats",
+  join: "#join",
+  leave: "#leave",
 } as const;
 
-export function publishFrame(codec: Codec, channel: string, data: unknown): string {
+export function publishFrame(codec: Codec, channel: string, data: unknown): Frame {
   return codec.encode({ event: Reserved.publish, data: { channel, data } });
 }
 
-/**
- * A `#publish` frame spliced from a publication's parts: exactly the text
- * `jsonCodec.encode({ event: "#publish", data: { channel, data, offset?, epoch? } })`
- * gives, without building or walking an object. `json` is the data as JSON text
- * (undefined: no data key); `offset`/`epoch` go on the wire where `position` is set.
- *
- * @example
- * splicePublishFrame("chat/1", '"hi"', 7, "x9f2");
- * // '{"event":"#publish","data":{"channel":"chat/1","data":"hi","offset":7,"epoch":"x9f2"}}'
- */
-export function splicePublishFrame(channel: string, json: string | undefined, offset?: number, epoch?: string): string {
-  let frame = '{"event":"#publish","data":{"channel":' + JSON.stringify(channel);
-  if (json !== undefined) frame += ',"data":' + json;
-  if (offset !== undefined) frame += ',"offset":' + offset + ',"epoch":' + JSON.stringify(epoch);
-  return frame + "}}";
-}
+export { splicePublishFrame } from "./splicePublishFrame.ts";

@@ -16,7 +16,7 @@ const defaultOutboundBuffer = 16 * 1024 * 1024;
 
 type BunWs = {
   data: { user: unknown; conn?: WsConnection<unknown> };
-  send(text: string): number;
+  send(frame: string | Uint8Array): number;
   close(code?: number, reason?: string): void;
   terminate(): void;
   subscribe(topic: string): void;
@@ -29,8 +29,8 @@ type BunWs = {
 class BunConnection implements WsConnection<unknown> {
   constructor(private readonly ws: BunWs) {}
   get data() { return this.ws.data.user; }
-  send(text: string): number {
-    const result = this.ws.send(text);
+  send(frame: string | Uint8Array): number {
+    const result = this.ws.send(frame);
     // Bun returns -1 when the frame was queued under backpressure, 0 when dropped.
     return result > 0 ? 0 : this.ws.getBufferedAmount();
   }
@@ -73,8 +73,7 @@ function bunServe<T>(options: ServeOptions<T>): ServeHandle {
       closeOnBackpressureLimit: false,
       open(ws: BunWs) { options.websocket.open(wrap(ws) as WsConnection<T>); },
       message(ws: BunWs, message: string | Uint8Array) {
-        const text = typeof message === "string" ? message : new TextDecoder().decode(message);
-        options.websocket.message(wrap(ws) as WsConnection<T>, text);
+        options.websocket.message(wrap(ws) as WsConnection<T>, message);
       },
       close(ws: BunWs, code: number, reason: string) {
         options.websocket.close(wrap(ws) as WsConnection<T>, code, reason);
@@ -83,7 +82,7 @@ function bunServe<T>(options: ServeOptions<T>): ServeHandle {
   });
   return {
     port: server.port,
-    publish(topic: string, text: string) { server.publish(topic, text); },
+    publish(topic: string, frame: string | Uint8Array) { server.publish(topic, frame); },
     async stop(closeActive = false) { await server.stop(closeActive); },
   };
 }

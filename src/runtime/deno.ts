@@ -22,7 +22,6 @@ export const denoRuntime: Runtime = {
     const topics = new Map<string, Set<WsConnection<T>>>();
     const outboundBuffer = options.outboundBuffer ?? defaultOutboundBuffer;
     const sockets = new Set<WebSocket>();
-    const decoder = new TextDecoder();
     // Deno's shutdown() closes open WebSockets itself: stop(false) first refuses new
     // requests (503), waits for the owner to close the open sockets, then shuts down.
     let stopping = false;
@@ -45,11 +44,11 @@ export const denoRuntime: Runtime = {
             const joined = new Set<string>();
             const conn: WsConnection<T> = {
               data,
-              send(text) {
+              send(frame) {
                 if (socket.readyState !== 1) return 0;
                 // As uWebSockets does: over the limit, the frame is dropped (the worker decides on closing).
                 if (socket.bufferedAmount > outboundBuffer) return socket.bufferedAmount;
-                socket.send(text);
+                socket.send(frame);
                 return socket.bufferedAmount;
               },
               close(code, reason) {
@@ -74,9 +73,9 @@ export const denoRuntime: Runtime = {
             };
             socket.onopen = () => { sockets.add(socket); options.websocket.open(conn); };
             socket.onmessage = (event: MessageEvent) => {
-              const text = typeof event.data === "string" ? event.data : decoder.decode(event.data);
-              if (text.length > options.maxPayload) return socket.close(1009, "");
-              options.websocket.message(conn, text);
+              const frame = typeof event.data === "string" ? event.data : new Uint8Array(event.data);
+              if ((typeof frame === "string" ? frame.length : frame.byteLength) > options.maxPayload) return socket.close(1009, "");
+              options.websocket.message(conn, frame);
             };
             socket.onclose = (event: CloseEvent) => {
               sockets.delete(socket);
@@ -91,9 +90,9 @@ export const denoRuntime: Runtime = {
       );
       resolve({
         port: server.addr.port,
-        publish(topic, text) {
+        publish(topic, frame) {
           const set = topics.get(topic);
-          if (set) for (const conn of set) conn.send(text);
+          if (set) for (const conn of set) conn.send(frame);
         },
         async stop(closeActive = false) {
           stopping = true;

@@ -11,8 +11,8 @@
 export interface WsConnection<T = unknown> {
   /** Per-connection state set at upgrade time. */
   readonly data: T;
-  /** Queue a text frame; returns the bytes still buffered after it (0 when flushed). */
-  send(text: string): number;
+  /** Queue a frame (text, or bytes as a binary frame); returns the bytes still buffered after it (0 when flushed). */
+  send(frame: string | Uint8Array): number;
   close(code?: number, reason?: string): void;
   /**
    * Give up on the connection: Bun drops it at once with whatever is still buffered (the
@@ -30,7 +30,8 @@ export interface WsConnection<T = unknown> {
 
 export interface WebSocketHandlers<T> {
   open(ws: WsConnection<T>): void;
-  message(ws: WsConnection<T>, text: string): void;
+  /** One inbound frame: a string for a text frame, bytes for a binary one. */
+  message(ws: WsConnection<T>, frame: string | Uint8Array): void;
   /** A frame over maxPayload was refused; the runtime closes with 1009 itself. */
   close(ws: WsConnection<T>, code: number, reason: string): void;
 }
@@ -59,8 +60,8 @@ export interface ServeOptions<T> {
 
 export interface ServeHandle {
   readonly port: number;
-  /** Send one text frame to every connection subscribed to the topic, in native code where possible. */
-  publish(topic: string, text: string): void;
+  /** Send one frame (text or binary) to every connection subscribed to the topic, in native code where possible. */
+  publish(topic: string, frame: string | Uint8Array): void;
   /** Stop listening; `closeActive` also drops open connections at once. */
   stop(closeActive?: boolean): Promise<void>;
 }

@@ -12,7 +12,7 @@
 import type { Config } from "../config/schema.ts";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
-import { jsonCodec } from "../protocol/codec.ts";
+import { codecNamed } from "../protocol/codecs.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { reconnectHintReason } from "../protocol/reconnectHint.ts";
 import { localLinkPair } from "../threads/localLink.ts";
@@ -61,7 +61,7 @@ export class ScxServer {
     this.config = options.config;
     if (this.threaded) {
       const placeholders = Array.from({ length: this.config.brokers }, () => ({ post() {}, onMessage() {}, close() {} }));
-      this.#mainWorker = new SocketWorker({ config: this.config, codec: jsonCodec, log: options.log, id: mainThreadId, brokers: placeholders });
+      this.#mainWorker = new SocketWorker({ config: this.config, codec: codecNamed(this.config.codec), log: options.log, id: mainThreadId, brokers: placeholders });
       // Held until the supervisor links each broker (start), then after each broker restart.
       for (let i = 0; i < this.config.brokers; i++) this.#mainWorker.brokerDown(i);
       this.#exchange = new Exchange(this.#mainWorker);
@@ -75,7 +75,7 @@ export class ScxServer {
       this.brokers.push(broker);
       links.push(workerSide);
     }
-    this.#worker = new SocketWorker({ config: this.config, codec: jsonCodec, log: options.log, brokers: links });
+    this.#worker = new SocketWorker({ config: this.config, codec: codecNamed(this.config.codec), log: options.log, brokers: links });
     this.#exchange = new Exchange(this.#worker);
   }
 

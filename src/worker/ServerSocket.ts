@@ -7,6 +7,7 @@
  * server.on("connection", (socket) => socket.transmit("welcome", { id: socket.id }));
  */
 import type { WsConnection } from "../runtime/runtime.ts";
+import type { Frame } from "../protocol/codec.ts";
 import type { SocketHost } from "./SocketHost.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
@@ -43,7 +44,7 @@ export class ServerSocket {
   lastSeen = Date.now();
   handshakeTimer: ReturnType<typeof setTimeout> | null = null;
   /** Inbound frames waiting while an earlier one is still being handled (async middleware). */
-  readonly inbound: string[] = [];
+  readonly inbound: Frame[] = [];
   busy = false;
   #cid = 0;
   /** Server invokes awaiting the client's reply; created on first use (most sockets never need it). */
@@ -75,7 +76,7 @@ export class ServerSocket {
   /** Write one packet now (or an already-encoded frame). */
   send(packet: unknown): void {
     if (this.state === "closed") return;
-    this.connection.send(typeof packet === "string" ? packet : this.worker.codec.encode(packet));
+    this.connection.send(typeof packet === "string" || packet instanceof Uint8Array ? packet : this.worker.codec.encode(packet));
   }
 
   /**
@@ -83,7 +84,7 @@ export class ServerSocket {
    * becomes an InvalidMessageError reply rather than an exception in the caller.
    */
   respond(rid: number, data: unknown): void {
-    let frame: string;
+    let frame: Frame;
     try {
       frame = this.worker.codec.encode(data === undefined ? { rid } : { rid, data });
     } catch (error) {
@@ -94,7 +95,7 @@ export class ServerSocket {
 
   /** Answer an invoke with an error (dehydrated: name, message and own fields, never the stack). */
   respondError(rid: number, error: unknown): void {
-    let frame: string;
+    let frame: Frame;
     try {
       frame = this.worker.codec.encode({ rid, error: dehydrateError(error) });
     } catch (encodeError) {

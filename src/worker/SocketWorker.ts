@@ -8,7 +8,7 @@
  * worker.procedure("add", ([a, b]) => a + b);
  */
 import type { Config } from "../config/schema.ts";
-import type { Codec } from "../protocol/codec.ts";
+import { type Codec, jsonCodec } from "../protocol/codec.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
@@ -109,7 +109,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    * store failed. Throws at once when the data cannot be encoded.
    */
   publish(channel: string, data: unknown, ack: "auto" | "always" | "never" = "auto"): Promise<Partial<StreamPosition>> | void {
-    const json = data === undefined ? undefined : this.codec.encode(data);
+    // A publication's data is JSON text whatever the wire codec (see publication.ts).
+    const json = data === undefined ? undefined : jsonCodec.encode(data);
     if (ack === "never" || (ack === "auto" && !keepsPublications(this.channels.namespace(channel)))) {
       this.links.post(channel, { t: "pub", ch: channel, json });
       return;

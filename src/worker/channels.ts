@@ -22,7 +22,7 @@ import type { BrokerToWorker } from "../threads/messages.ts";
 import type { Publication, StreamPosition } from "../protocol/publication.ts";
 import type { ServeHandle } from "../runtime/runtime.ts";
 import { type ChannelNamespace, keepsPublications, namespaceMatcher } from "../config/channels.ts";
-import { splicePublishFrame } from "../protocol/packets.ts";
+import type { Frame } from "../protocol/codec.ts";
 import { namedError } from "../protocol/errorNames.ts";
 import type { BrokerLinks } from "./brokerLinks.ts";
 import { Conflator } from "./conflate.ts";
@@ -161,7 +161,7 @@ export class ChannelTable {
     const entry = this.#channels.get(pub.ch);
     if (!entry) return;
     if (!entry.kept && !entry.conflator && !entry.listeners && this.host.middlewares.outbound.length === 0) {
-      this.host.serveHandle()?.publish(entry.topic, splicePublishFrame(pub.ch, pub.json));
+      this.host.serveHandle()?.publish(entry.topic, this.host.codec.publishFrame(pub.ch, pub.json));
       return;
     }
     if (entry.kept && pub.offset !== undefined) {
@@ -173,8 +173,9 @@ export class ChannelTable {
     else this.#deliver(entry, pub);
   }
 
-  frameOf(entry: LocalChannel, pub: Publication): string {
-    return entry.wire ? splicePublishFrame(pub.ch, pub.json, pub.offset, pub.epoch) : splicePublishFrame(pub.ch, pub.json);
+  frameOf(entry: LocalChannel, pub: Publication): Frame {
+    const codec = this.host.codec;
+    return entry.wire ? codec.publishFrame(pub.ch, pub.json, pub.offset, pub.epoch) : codec.publishFrame(pub.ch, pub.json);
   }
 
   #deliver(entry: LocalChannel, pub: Publication): void {

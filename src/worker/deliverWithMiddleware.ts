@@ -8,10 +8,9 @@
  * deliverWithMiddleware(worker, sockets, { name: "chat", wire: false }, pub, frame);
  */
 import type { ServerSocket } from "./ServerSocket.ts";
-import type { Codec } from "../protocol/codec.ts";
+import { type Codec, type Frame, jsonCodec } from "../protocol/codec.ts";
 import type { Publication } from "../protocol/publication.ts";
 import { type Middleware, type PublishOutAction, runMiddleware } from "./middleware.ts";
-import { splicePublishFrame } from "../protocol/packets.ts";
 
 /** What fan-out needs from its worker. */
 export interface FanoutHost {
@@ -22,7 +21,7 @@ export interface FanoutHost {
 const outboundChains = new WeakMap<ServerSocket, Promise<void>>();
 
 export function deliverWithMiddleware(
-  host: FanoutHost, sockets: Iterable<ServerSocket>, channel: { name: string; wire: boolean }, pub: Publication, frame: string,
+  host: FanoutHost, sockets: Iterable<ServerSocket>, channel: { name: string; wire: boolean }, pub: Publication, frame: Frame,
 ): void {
   let decoded = false;
   let data: unknown;
@@ -35,8 +34,8 @@ export function deliverWithMiddleware(
     const send = (blocked: Error | null) => {
       if (blocked || !socket.channels.has(channel.name)) return;
       if (action.data === data) return socket.send(frame);
-      const json = action.data === undefined ? undefined : host.codec.encode(action.data);
-      socket.send(channel.wire ? splicePublishFrame(pub.ch, json, pub.offset, pub.epoch) : splicePublishFrame(pub.ch, json));
+      const json = action.data === undefined ? undefined : jsonCodec.encode(action.data);
+      socket.send(channel.wire ? host.codec.publishFrame(pub.ch, json, pub.offset, pub.epoch) : host.codec.publishFrame(pub.ch, json));
     };
     const run = () => runMiddleware("outbound", host.middlewares.outbound, action);
     const previous = outboundChains.get(socket);

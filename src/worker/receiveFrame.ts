@@ -11,6 +11,7 @@ import { classify, type Inbound } from "../protocol/frames.ts";
 import { dehydrateError } from "../protocol/dehydrate.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { isPong } from "../protocol/packets.ts";
+import type { Frame } from "../protocol/codec.ts";
 import { maxNesting, nestingCheckFrom, nestsDeeperThan, valueNestsDeeperThan } from "../protocol/nestingDepth.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
@@ -18,7 +19,7 @@ import { handshake } from "./handshake.ts";
 import { handlePacket } from "./handlePacket.ts";
 import { admitPacket } from "./limits.ts";
 
-export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: string): void {
+export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: Frame): void {
   socket.lastSeen = Date.now();
   if (socket.busy) {
     socket.inbound.push(text);
@@ -48,12 +49,14 @@ function failed(worker: SocketWorker, socket: ServerSocket, error: unknown): voi
   socket.disconnect(CloseCode.InternalError);
 }
 
-function handleFrame(worker: SocketWorker, socket: ServerSocket, text: string): Promise<void> | void {
-  if (socket.state === "open" && isPong(text)) return checkExpiry(socket);
+function handleFrame(worker: SocketWorker, socket: ServerSocket, text: Frame): Promise<void> | void {
+  // Pings and pongs are text frames whatever the codec.
+  if (socket.state === "open" && typeof text === "string" && isPong(text)) return checkExpiry(socket);
   const decoded = worker.codec.decode(text);
   // Shorter frames cannot nest past the limit, so the common small frame skips the scan;
-  // a frame that does gets each of its packets measured on its own.
-  const deep = socket.state === "open" && text.length > nestingCheckFrom && nestsDeeperThan(text, maxNesting);
+  // a frame that does gets each of its packets measured on its own (binary ones always).
+  const deep = socket.state === "open" && (typeof text === "string"
+    ? text.length > nestingCheckFrom && nestsDeeperThan(text, maxNesting) : text.byteLength > nestingCheckFrom);
   if (!Array.isArray(decoded)) return handleOne(worker, socket, decoded, deep);
   return handleBatch(worker, socket, decoded, 0, deep);
 }
