@@ -28,7 +28,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
       broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels });
       setInterval(() => post({ type: "beat" }), heartbeatInterval);
       // Workers may attach before the engine exists; useEngine() subscribes what they want.
-      createEngine(message.config.cluster, log).then((engine) => {
+      createEngine(message.config.cluster, log, message.config.presence).then((engine) => {
         if (engine) broker!.useEngine(engine);
         post({ type: "ready" });
       }, (error) => post({ type: "fatal", cause: `cluster engine: ${(error as Error).message}`, stack: (error as Error).stack }));

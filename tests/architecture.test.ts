@@ -27,8 +27,8 @@ interface Unit { folder: string; layer: number }
 const layerOfFolder: Record<string, number> = {
   "src/http": 4,
   "src/worker": 3, "src/broker": 3,
-  "src/auth": 2, "src/runtime": 2, "src/threads": 2, "src/history": 2,
-  // The Redis engine provides the Redis history store, so cluster sits just above history.
+  "src/auth": 2, "src/runtime": 2, "src/threads": 2, "src/history": 2, "src/presence": 2,
+  // The Redis engine provides the Redis history and presence stores, so cluster sits just above history.
   "src/cluster": 2.5,
   "src/protocol": 1, "src/config": 1, "src/log": 1,
   // The browser client sits just above the pure layer (it uses src/protocol); its own test

@@ -21,6 +21,9 @@ import type { Logger } from "../log/logger.ts";
 import { ErrorName } from "../protocol/errorNames.ts";
 import { BrokerHistory, whenReady } from "./history.ts";
 import { MemoryHistoryStore } from "../history/memory.ts";
+import { BrokerPresence } from "./presence.ts";
+import { MemoryPresenceStore } from "../presence/memory.ts";
+import type { PresenceEvent } from "../presence/PresenceStore.ts";
 
 type WorkerLink = Link<WorkerToBroker, BrokerToWorker>;
 type PubMessage = Extract<WorkerToBroker, { t: "pub" }>;
@@ -48,6 +51,7 @@ export class Broker {
   readonly #subscribing = new Map<string, Promise<void>>();
   #engine: ClusterEngine | null = null;
   #history: BrokerHistory;
+  readonly #presence: BrokerPresence;
   readonly #namespaces: readonly ChannelNamespace[];
   /** Publications on kept channels lost because the store failed and nobody could be told. */
   dropped = 0;
@@ -65,6 +69,7 @@ export class Broker {
     this.#log = options.log ?? null;
     this.#namespaces = options.channels ?? [];
     this.#history = new BrokerHistory(this.#namespaces, options.history ?? new MemoryHistoryStore());
+    this.#presence = new BrokerPresence(this.#namespaces, new MemoryPresenceStore(), (event) => this.deliverPresence(event), this.#log);
     if (options.engine) this.useEngine(options.engine);
   }
 
@@ -73,6 +78,7 @@ export class Broker {
     this.#engine = engine;
     this.#awaitingEngine = false;
     if (engine.history) this.#history = new BrokerHistory(this.#namespaces, engine.history);
+    if (engine.presence) this.#presence.useStore(engine.presence);
     engine.onPublication((pub) => this.deliver(pub));
     engine.onStateChange?.((state) => {
       for (const link of this.#workers.values()) link.post({ t: "engine", state });
@@ -106,6 +112,7 @@ export class Broker {
   detachWorker(id: number): void {
     if (!this.#workers.delete(id)) return;
     if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
+    this.#presence.dropWorker(id);
     for (const [channel, ids] of this.#channels) {
       if (ids.delete(id) && ids.size === 0) this.#drop(channel);
     }
@@ -122,6 +129,14 @@ export class Broker {
     if (!ids) return;
     const message: BrokerToWorker = { t: "pub", ch: pub.ch, json: pub.json };
     if (pub.offset !== undefined) Object.assign(message, { offset: pub.offset, epoch: pub.epoch });
+    for (const id of ids) this.#workers.get(id)?.post(message);
+  }
+
+  /** Send a join or leave to every worker with subscribers of the channel. */
+  deliverPresence(event: PresenceEvent): void {
+    const ids = this.#channels.get(event.ch);
+    if (!ids) return;
+    const message: BrokerToWorker = { t: "pev", ch: event.ch, join: event.join, member: event.member };
     for (const id of ids) this.#workers.get(id)?.post(message);
   }
 
@@ -142,8 +157,13 @@ export class Broker {
         if (ids?.delete(id) && ids.size === 0) this.#drop(message.ch);
         return;
       }
+      case "leave":
+        return this.#presence.leave(id, message.ch, message.client);
+      case "presence":
+        return this.#presence.read(message.ch, message.id, message.limit, message.stats, (ack) => link.post(ack));
       case "resync":
         for (const channel of message.chs) this.#add(id, channel);
+        for (const { ch, member } of message.members ?? []) void this.#presence.join(id, ch, member, true);
         if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
         return;
     }
@@ -174,14 +194,18 @@ export class Broker {
   #subscribe(id: number, link: WorkerLink, message: Extract<WorkerToBroker, { t: "sub" }>): void {
     const ch = message.ch;
     const subscribed = this.#add(id, ch);
-    const answer = () => {
+    // A presence channel's reply waits until the member is registered (and fails when it could not be).
+    const joined = message.member && this.#presence.has(ch) ? this.#presence.join(id, ch, message.member) : undefined;
+    const answer = (joinError?: ErrorRecord | void) => {
+      if (joinError) return link.post({ t: "subAck", ch, id: message.id, error: joinError });
       const keep = message.read ? this.#history.keep(ch) : null;
       if (message.id === undefined || !message.read || !keep) return link.post({ t: "subAck", ch, id: message.id });
       whenReady(this.#history.subscribeRead(ch, message.read, keep), (result) => {
         link.post({ t: "subAck", ch, id: message.id, position: result.position, pubs: result.publications, complete: result.complete });
       }, (error) => link.post({ t: "subAck", ch, id: message.id, error: errorRecord(error) }));
     };
-    if (subscribed) subscribed.then(answer);
+    if (joined) Promise.all([joined, subscribed]).then(([joinError]) => answer(joinError));
+    else if (subscribed) subscribed.then(() => answer());
     else answer();
   }
 
@@ -248,5 +272,6 @@ export class Broker {
   async close(): Promise<void> {
     await this.#engine?.close();
     await this.#history.store.close();
+    await this.#presence.close();
   }
 }

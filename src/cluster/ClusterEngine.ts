@@ -26,6 +26,7 @@
  */
 import type { Publication } from "../protocol/publication.ts";
 import type { HistoryStore } from "../history/HistoryStore.ts";
+import type { PresenceStore } from "../presence/PresenceStore.ts";
 
 export type EngineState = "ready" | "connecting" | "down";
 
@@ -38,5 +39,7 @@ export interface ClusterEngine {
   state(): EngineState;
   /** A history store every host shares (Redis); absent: each broker keeps its own. */
   readonly history?: HistoryStore;
+  /** A presence store every host shares (Redis), whose join/leave events reach every host; absent: each broker keeps its own. */
+  readonly presence?: PresenceStore;
   close(): Promise<void>;
 }

@@ -23,6 +23,7 @@ import { RedisShard } from "./RedisShard.ts";
 import { decodeMessage, encodeEphemeral, hostIdLength } from "./pubsubMessage.ts";
 import { RedisHistoryStore } from "../history/redis.ts";
 import { KeptStreams } from "./KeptStreams.ts";
+import { RedisPresenceStore, presenceMark } from "../presence/redis.ts";
 import type { Logger } from "../log/logger.ts";
 
 /** Where the Redis shards are, the key and channel prefix, and the longest wait for a reply. */
@@ -32,6 +33,8 @@ export interface RedisEngineOptions {
   log: Logger;
   /** Longest wait for a Redis reply before a command fails and the shard counts as down (ms). */
   timeoutMs?: number;
+  /** Seconds a killed host's presence members may linger (config `presence.ttl`, default 30). */
+  presenceTtl?: number;
 }
 
 /** Longest wait for a Redis reply by default (ms): `new RedisEngine({ ..., timeoutMs: 500 })` to change it. */
@@ -45,6 +48,7 @@ export class RedisEngine implements ClusterEngine {
   readonly #prefix: string;
   readonly #log: Logger;
   readonly history: RedisHistoryStore;
+  readonly presence: RedisPresenceStore;
   #handler: ((pub: Publication) => void) | null = null;
   #stateHandler: ((state: EngineState) => void) | null = null;
   #dropped = 0;
@@ -67,6 +71,11 @@ export class RedisEngine implements ClusterEngine {
       this.#shards.set(url, shard);
     }
     this.history = new RedisHistoryStore({ prefix: this.#prefix, send: (channel, args) => this.#shardFor(channel).command(args) });
+    this.presence = new RedisPresenceStore({
+      prefix: this.#prefix, ttl: options.presenceTtl ?? 30, log: this.#log,
+      send: (channel, args) => this.#shardFor(channel).command(args),
+      sendEvery: (args) => [...this.#shards.values()].map((shard) => shard.command(args)),
+    });
     this.#kept = new KeptStreams((channel, from) => this.history.range(channel, from), (pub) => this.#handler?.(pub));
     for (const shard of this.#shards.values()) {
       shard.onSubReady(() => this.#kept.resync((channel) => this.#shardFor(channel) === shard));
@@ -76,6 +85,7 @@ export class RedisEngine implements ClusterEngine {
   /** Connect every shard; resolves when all are ready (or fails fast on a bad URL). */
   async connect(): Promise<void> {
     await Promise.all([...this.#shards.values()].map((shard) => shard.connect()));
+    this.presence.start();
   }
 
   publish(pub: Publication): void {
@@ -145,10 +155,12 @@ export class RedisEngine implements ClusterEngine {
   }
 
   async close(): Promise<void> {
+    await this.presence.close();
     await Promise.all([...this.#shards.values()].map((shard) => shard.close()));
   }
 
   readonly #listener = (message: string, redisChannel: string) => {
+    if (message.startsWith(presenceMark)) return this.presence.receive(redisChannel.slice(this.#prefix.length), message);
     const pub = decodeMessage(message, redisChannel.slice(this.#prefix.length), this.#hostId);
     if (!pub) return;
     if (pub.offset === undefined) this.#handler?.(pub);

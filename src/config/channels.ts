@@ -24,6 +24,8 @@ export const channelNamespaceSchema = z.strictObject({
   conflate: z.number().int().positive().optional()
     .describe("Milliseconds: each subscriber gets at most one publication per interval, the newest"),
   publish: rateSchema.optional().describe("Client publications per second per connection on matching channels (token bucket)"),
+  presence: z.boolean().default(false).describe("Keep the member list: #presence, #presenceStats, exchange.presence"),
+  joinLeave: z.boolean().default(false).describe("Also send #join and #leave to the channel's subscribers (implies presence)"),
 });
 
 export const channelsSchema = z.array(channelNamespaceSchema).default([])
@@ -34,6 +36,16 @@ export type ChannelNamespace = z.infer<typeof channelNamespaceSchema>;
 /** Whether publications on a namespace are kept at all (history, or the latest one). */
 export function keepsPublications(namespace: ChannelNamespace | null): boolean {
   return namespace !== null && (namespace.history !== undefined || namespace.latest);
+}
+
+/**
+ * Whether a namespace keeps a member list (`presence`, or `joinLeave`, which implies it).
+ *
+ * @example
+ * hasPresence({ match: "room/*", presence: true, joinLeave: false, latest: false }); // true
+ */
+export function hasPresence(namespace: ChannelNamespace | null): boolean {
+  return namespace !== null && (namespace.presence || namespace.joinLeave);
 }
 
 function globToRegExp(pattern: string): RegExp {

@@ -63,6 +63,10 @@ export const configSchema = z.strictObject({
   auth: authSchema.prefault({}).describe("JWT settings"),
   channels: channelsSchema,
   limits: limitsSchema.prefault({}).describe("Rate limits, connection caps and slow consumers (see Limits)"),
+  presence: z.strictObject({
+    ttl: z.number().positive().default(30).describe("Seconds a killed host's members can linger (Redis engine) before a live host removes them"),
+    listLimit: z.number().int().positive().default(1000).describe("Most members #presence lists; above it the client gets PresenceLimitError (use #presenceStats)"),
+  }).prefault({}).describe("Who is in a channel (namespaces with presence: true)"),
   cluster: z.strictObject({
     engine: z.enum(["memory", "redis"]).default("memory").describe("memory: one host; redis: hosts share channels through Redis"),
     urls: z.array(z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")).default(["redis://127.0.0.1:6379"])

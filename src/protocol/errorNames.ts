@@ -25,6 +25,7 @@ export const ErrorName = {
   NoProcedure: "NoProcedureError",
   RateLimit: "RateLimitError",
   ConnectionLimit: "ConnectionLimitError",
+  PresenceLimit: "PresenceLimitError",
   Unknown: "UnknownError",
 } as const;
 
@@ -38,7 +39,7 @@ export const errorNameTable: Record<ErrorNameString, string> = {
   AuthTokenError: "The auth token could not be verified for another reason",
   AuthError: "Authentication failed",
   SilentMiddlewareBlockedError: "Middleware blocked the action without an error of its own (carries `type`)",
-  InvalidActionError: "Malformed `#subscribe`/`#unsubscribe`/`#publish`/`#history`, client publish disabled (`allowClientPublish: false`), or `#history` on a channel without history",
+  InvalidActionError: "Malformed `#subscribe`/`#unsubscribe`/`#publish`/`#history`, client publish disabled (`allowClientPublish: false`), `#history` on a channel without history, or `#presence`/`#presenceStats` by a socket not subscribed to the channel or on a channel without presence",
   InvalidArgumentsError: "A call received bad arguments (e.g. `setAuthToken` with an `iss` that conflicts with `auth.issuer`)",
   InvalidOptionsError: "Not sent by scx (SocketCluster vocabulary)",
   InvalidMessageError: "A packet nested deeper than 256 levels, a reply that cannot be encoded, or a malformed server message (client side)",
@@ -51,6 +52,7 @@ export const errorNameTable: Record<ErrorNameString, string> = {
   NoProcedureError: "scx only: no procedure is registered for the invoked name (SocketCluster stays silent)",
   RateLimitError: "scx only: an invoke or `#publish` over `limits.inbound` or the namespace's `publish` rate (carries `retryAfter`, ms)",
   ConnectionLimitError: "scx only: the handshake or authentication would pass `limits.connectionsPerIp` or `connectionsPerUser` (carries `limit`; then close 4012)",
+  PresenceLimitError: "scx only: `#presence` on a channel with more members than `presence.listLimit` (`#presenceStats` still answers)",
   UnknownError: "A handler or middleware threw something that is not an Error",
 };
 

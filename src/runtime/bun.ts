@@ -21,6 +21,7 @@ type BunWs = {
   terminate(): void;
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
+  publish(topic: string, text: string): number;
   getBufferedAmount(): number;
   remoteAddress: string;
 };
@@ -38,6 +39,8 @@ class BunConnection implements WsConnection<unknown> {
   terminate(_code: number) { this.ws.terminate(); }
   subscribe(topic: string) { this.ws.subscribe(topic); }
   unsubscribe(topic: string) { this.ws.unsubscribe(topic); }
+  /** Bun's ws.publish skips the publishing connection itself. */
+  publish(topic: string, text: string) { this.ws.publish(topic, text); }
   bufferedAmount() { return this.ws.getBufferedAmount(); }
   get remoteAddress() { return this.ws.remoteAddress; }
 }

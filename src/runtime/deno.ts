@@ -68,6 +68,11 @@ export const denoRuntime: Runtime = {
                 const set = topics.get(topic);
                 if (set?.delete(conn) && set.size === 0) topics.delete(topic);
               },
+              publish(topic, text) {
+                // Bun's ws.publish, emulated: everyone in the topic but this connection.
+                const set = topics.get(topic);
+                if (set) for (const other of set) if (other !== conn) other.send(text);
+              },
               bufferedAmount: () => socket.bufferedAmount,
               remoteAddress,
             };

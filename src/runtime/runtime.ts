@@ -23,6 +23,8 @@ export interface WsConnection<T = unknown> {
   /** Join and leave a native topic of this server instance (local fan-out). */
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
+  /** Send one text frame to every OTHER connection subscribed to the topic (this one is skipped). */
+  publish(topic: string, text: string): void;
   /** Bytes queued but not yet written to the kernel. */
   bufferedAmount(): number;
   readonly remoteAddress: string;

@@ -133,7 +133,7 @@ export class ScxServer {
     const { runtime, log } = this.#options;
     if (this.#worker) {
       for (const broker of this.brokers) {
-        const engine = await createEngine(this.config.cluster, log);
+        const engine = await createEngine(this.config.cluster, log, this.config.presence);
         if (engine) broker.useEngine(engine);
       }
       const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime.readTextFile, log);

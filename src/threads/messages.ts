@@ -11,6 +11,7 @@
  * link.post({ t: "pub", ch: "chat/1", json: '"hi"', id: 4 }); // answered by { t: "pubAck", id: 4, position }
  */
 import type { Publication, StreamPosition } from "../protocol/publication.ts";
+import type { Member, PresenceStats } from "../protocol/presence.ts";
 
 export interface ErrorRecord { name: string; message: string }
 
@@ -19,14 +20,18 @@ export type WorkerToBroker =
    * This worker wants the channel. With `id`, answered by a subAck with that id (kept
    * channels: with the position and what `read` asked for); without, by `{ t: "subAck", ch }`.
    */
-  | { t: "sub"; ch: string; id?: number; read?: SubRead }
+  | { t: "sub"; ch: string; id?: number; read?: SubRead; member?: Member }
+  /** A member leaves a presence channel (its socket unsubscribed or closed). */
+  | { t: "leave"; ch: string; client: string }
+  /** Read a presence channel: its members (null above `limit`), or with `stats` its counts. */
+  | { t: "presence"; id: number; ch: string; limit?: number; stats?: boolean }
   | { t: "unsub"; ch: string }
   /** A publication; with `id`, answered by a pubAck (the position on kept channels, or an error). */
   | { t: "pub"; ch: string; json: string | undefined; id?: number }
   /** Read a kept channel's history (`#history`, exchange.history). */
   | { t: "hist"; id: number; ch: string; since?: StreamPosition; limit?: number }
   /** Sent after a broker restart: every channel this worker has local subscribers for. */
-  | { t: "resync"; chs: string[] };
+  | { t: "resync"; chs: string[]; members?: Array<{ ch: string; member: Member }> };
 
 /** What a subscribe on a kept channel reads: publications after `since` (recovery), or the latest one. */
 export type SubRead = { since: StreamPosition } | { latest: true } | { position: true };
@@ -35,6 +40,9 @@ export type BrokerToWorker =
   | { t: "subAck"; ch: string; id?: number; position?: StreamPosition; pubs?: Publication[]; complete?: boolean; error?: ErrorRecord }
   | { t: "pubAck"; id: number; position?: StreamPosition; error?: ErrorRecord }
   | { t: "histAck"; id: number; pubs?: Publication[]; position?: StreamPosition; error?: ErrorRecord }
+  | { t: "presenceAck"; id: number; members?: Member[] | null; stats?: PresenceStats; error?: ErrorRecord }
+  /** A member joined or left a channel with joinLeave: sent to every worker with subscribers. */
+  | { t: "pev"; ch: string; join: boolean; member: Member }
   /** The broker's cluster engine changed state (for /readyz). */
   | { t: "engine"; state: "ready" | "connecting" | "down" }
   /** A publication (the Publication fields beside `t`, so nothing is wrapped twice). */

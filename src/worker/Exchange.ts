@@ -13,6 +13,7 @@
 import type { SocketWorker } from "./SocketWorker.ts";
 import type { StreamPosition } from "../protocol/publication.ts";
 import { ServerChannel, type ServerPublication } from "./ServerChannel.ts";
+import type { Member, PresenceStats } from "../protocol/presence.ts";
 
 export interface HistoryPage { publications: Array<{ offset: number; data: unknown }>; offset: number; epoch: string }
 
@@ -55,6 +56,19 @@ export class Exchange {
       offset: position.offset,
       epoch: position.epoch,
     };
+  }
+
+  /**
+   * Every member of a presence channel, on every worker and host (no list limit here):
+   * `[{ client, user, info }]`. Rejects with InvalidActionError on a channel without presence.
+   */
+  async presence(channel: string): Promise<Member[]> {
+    return (await this.worker.presence.members(channel)) ?? [];
+  }
+
+  /** `{ clients, users }` of a presence channel, from counters (cheap at any size). */
+  presenceStats(channel: string): Promise<PresenceStats> {
+    return this.worker.presence.stats(channel);
   }
 
   /** Subscribe on the server; resolves once publications from any worker and host reach it. */

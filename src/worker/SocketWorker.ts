@@ -23,6 +23,7 @@ import { drainSockets } from "./drainSockets.ts";
 import { SlowConsumers } from "./slowConsumers.ts";
 import { BrokerLinks } from "./brokerLinks.ts";
 import { ChannelTable, type Listener, type SubscribeOptions } from "./channels.ts";
+import { WorkerPresence } from "./presence.ts";
 import { keepsPublications } from "../config/channels.ts";
 
 export { topicOf } from "./channels.ts";
@@ -51,6 +52,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   readonly clients = new Map<string, ServerSocket>();
   readonly links: BrokerLinks;
   readonly channels: ChannelTable;
+  /** Presence: members of local sockets, join/leave frames, #presence reads. */
+  readonly presence: WorkerPresence;
   #auth: AuthEngine | null;
   #serve: ServeHandle | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -68,6 +71,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     this.#auth = options.auth ?? null;
     this.links = new BrokerLinks(options.brokers, this.log, (message) => this.#fromBroker(message));
     this.channels = new ChannelTable(this, this.config.channels);
+    this.presence = new WorkerPresence(this);
   }
 
   /** Register the function that answers invokes of `name`; its return value is the reply. */
@@ -186,11 +190,13 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     if (socket.channels.has(channel)) return this.channels.again(channel, options);
     socket.channels.add(channel);
     this.emit("subscription", socket, channel);
-    return this.channels.subscribe(socket, channel, options);
+    const member = this.presence.join(socket, channel, options.info);
+    return this.channels.subscribe(socket, channel, member ? { ...options, member } : options);
   }
 
   unsubscribeSocket(socket: ServerSocket, channel: string): void {
     if (!socket.channels.delete(channel)) return;
+    this.presence.leave(socket, channel);
     this.channels.unsubscribe(socket, channel);
     this.emit("unsubscription", socket, channel);
   }
@@ -206,7 +212,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    */
   replaceBroker(index: number, link: Link<BrokerToWorker, WorkerToBroker>): void {
     const chs = this.localChannels().filter((ch) => this.links.indexOf(ch) === index);
-    this.links.replace(index, link, chs);
+    this.links.replace(index, link, chs, this.presence.resync(chs));
     // Subscribes the dead broker never acknowledged are covered by the resync.
     for (const ch of chs) this.channels.acknowledged(ch);
   }
@@ -231,6 +237,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
 
   #fromBroker(message: BrokerToWorker): void {
     if (message.t === "pub") return this.channels.receive(message);
+    if (message.t === "pev") return this.presence.event(message);
     if (message.t === "subAck") this.channels.acknowledged(message.ch);
   }
 }

@@ -12,6 +12,7 @@
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, WorkerToBroker } from "../threads/messages.ts";
 import type { Logger } from "../log/logger.ts";
+import type { Member } from "../protocol/presence.ts";
 import { brokerIndex } from "../protocol/channelHash.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 
@@ -84,13 +85,14 @@ export class BrokerLinks {
 
   /**
    * A broker restarted: talk to it over its new link, tell it the channels `chs` it owns
-   * that this worker wants, then send what was held, then repeat unanswered requests.
+   * that this worker wants (and its presence members there), then send what was held,
+   * then repeat unanswered requests.
    */
-  replace(index: number, link: BrokerLink, chs: string[]): void {
+  replace(index: number, link: BrokerLink, chs: string[], members: Array<{ ch: string; member: Member }> = []): void {
     this.#links[index]?.close();
     this.#links[index] = link;
     link.onMessage((message) => this.#receive(message, index));
-    link.post({ t: "resync", chs });
+    link.post(members.length ? { t: "resync", chs, members } : { t: "resync", chs });
     for (const pending of this.#pending.values()) {
       if (pending.index === index && pending.resend) {
         pending.resend = false;

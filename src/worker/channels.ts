@@ -18,6 +18,7 @@
  * await table.subscribe(socket, "chat/1", { since, reply: (data) => socket.respond(cid, data), fail });
  */
 import type { ServerSocket } from "./ServerSocket.ts";
+import type { Member } from "../protocol/presence.ts";
 import type { BrokerToWorker } from "../threads/messages.ts";
 import type { Publication, StreamPosition } from "../protocol/publication.ts";
 import type { ServeHandle } from "../runtime/runtime.ts";
@@ -56,6 +57,10 @@ export interface ChannelHost extends FanoutHost {
 
 export interface SubscribeOptions {
   since?: StreamPosition;
+  /** Presence channels: what subscribe middleware set as the member's info. */
+  info?: Record<string, unknown> | null;
+  /** Presence channels: the member the broker registers before it answers (so the reply follows it). */
+  member?: Member;
   /** Send the #subscribe reply (its data: the position on history channels). */
   reply(data?: unknown): void;
   fail(error: Error): void;
@@ -96,6 +101,7 @@ export class ChannelTable {
     entry.sockets.add(socket);
     if (!entry.kept) {
       socket.connection.subscribe(entry.topic);
+      if (options.member) return this.#presenceSubscribe(channel, options);
       const waiting = this.#awaitingAck.get(channel);
       if (created) return this.#brokerSubscribe(channel).then(() => options.reply());
       // An earlier subscriber's broker round trip is still under way: wait for the same one.
@@ -105,7 +111,8 @@ export class ChannelTable {
     (entry.catching ??= new Map()).set(socket, { buffer: [], sent: 0, epoch: "" });
     const since = entry.wire ? options.since : undefined;
     const read = since ? { since } : entry.namespace!.latest ? { latest: true as const } : { position: true as const };
-    return this.host.links.request<Extract<BrokerToWorker, { t: "subAck" }>>(channel, { t: "sub", ch: channel, read })
+    const member = options.member ? { member: options.member } : {};
+    return this.host.links.request<Extract<BrokerToWorker, { t: "subAck" }>>(channel, { t: "sub", ch: channel, read, ...member })
       .then((ack) => this.#caughtUp(entry, socket, ack, since, options), (error: Error) => {
         entry.catching?.delete(socket);
         options.fail(error);
@@ -260,6 +267,12 @@ export class ChannelTable {
     this.#channels.delete(entry.name);
     entry.conflator?.stop();
     this.host.links.post(entry.name, { t: "unsub", ch: entry.name });
+  }
+
+  /** A presence channel: every socket's subscribe carries its member and waits for its own answer. */
+  #presenceSubscribe(channel: string, options: SubscribeOptions): Promise<void> {
+    return this.host.links.request<Extract<BrokerToWorker, { t: "subAck" }>>(channel, { t: "sub", ch: channel, member: options.member })
+      .then((ack) => ack.error ? options.fail(namedError(ack.error.name, ack.error.message)) : options.reply(), options.fail);
   }
 
   #brokerSubscribe(channel: string): Promise<void> {

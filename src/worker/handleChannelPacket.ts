@@ -49,6 +49,7 @@ function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | und
     if (socket.state === "closed") return;
     return worker.subscribeSocket(socket, channel, {
       since,
+      info: action.info,
       // On history channels the reply carries the position: { offset, epoch[, recovered] }.
       reply: (position) => {
         if (cid === undefined) return;

@@ -14,6 +14,7 @@ import { runMiddleware } from "./middleware.ts";
 import { handleChannelPacket } from "./handleChannelPacket.ts";
 import { handleAuthPacket } from "./handleAuthPacket.ts";
 import { handleHistory } from "./handleHistory.ts";
+import { handlePresence } from "./handlePresence.ts";
 import { Reserved } from "../protocol/packets.ts";
 
 export function handlePacket(worker: SocketWorker, socket: ServerSocket, packet: Inbound): Promise<void> | void {
@@ -34,6 +35,9 @@ export function handlePacket(worker: SocketWorker, socket: ServerSocket, packet:
       return;
     case "invoke":
       if (packet.event === Reserved.history) return handleHistory(worker, socket, packet.cid, packet.data);
+      if (packet.event === Reserved.presence || packet.event === Reserved.presenceStats) {
+        return handlePresence(worker, socket, packet.cid, packet.data, packet.event === Reserved.presenceStats);
+      }
       return invoke(worker, socket, packet);
     case "transmit":
       return transmit(worker, socket, packet);

@@ -21,14 +21,17 @@ export interface HandshakeAction {
 }
 export interface TransmitAction { type: "transmit"; socket: ServerSocket; receiver: string; data: unknown }
 export interface InvokeAction { type: "invoke"; socket: ServerSocket; procedure: string; data: unknown }
-export interface SubscribeAction { type: "subscribe"; socket: ServerSocket; channel: string; data: unknown }
+/** `info` (presence channels): what the member list shows for this connection; only middleware sets it, never the client. */
+export interface SubscribeAction { type: "subscribe"; socket: ServerSocket; channel: string; data: unknown; info?: Record<string, unknown> | null }
 export interface PublishInAction { type: "publishIn"; socket: ServerSocket; channel: string; data: unknown }
 export interface AuthenticateAction { type: "authenticate"; socket: ServerSocket; signedAuthToken: string; authToken: Record<string, unknown> }
 /** A `#history` read; passes the same inbound middleware as a subscribe to that channel would. */
 export interface HistoryAction { type: "history"; socket: ServerSocket; channel: string; data: { since?: { offset: number; epoch: string }; limit?: number } }
+/** A `#presence` (`stats` false) or `#presenceStats` read by a subscriber of the channel; middleware can only refuse it. */
+export interface PresenceAction { type: "presence"; socket: ServerSocket; channel: string; stats: boolean }
 export interface PublishOutAction { type: "publishOut"; socket: ServerSocket; channel: string; data: unknown }
 
-export type InboundAction = TransmitAction | InvokeAction | SubscribeAction | PublishInAction | AuthenticateAction | HistoryAction;
+export type InboundAction = TransmitAction | InvokeAction | SubscribeAction | PublishInAction | AuthenticateAction | HistoryAction | PresenceAction;
 export type Action = HandshakeWSAction | HandshakeAction | InboundAction | PublishOutAction;
 
 export type MiddlewareStage = "handshake" | "inbound" | "outbound";

@@ -1,0 +1,106 @@
+/**
+ * The broker's side of presence: which members each linked worker registered (so a
+ * worker that dies has its members removed at once, with leave events), the store calls
+ * for joins, leaves and reads, and the join/leave events of `joinLeave` channels. With
+ * the memory store the broker sends the events itself from what add/remove answer; with
+ * a store that publishes to hosts (Redis) they come back from the store on every host.
+ * A restarted broker gets its workers' members in their resync and registers them
+ * without events (the channels' subscribers never saw them leave).
+ *
+ * @example
+ * const presence = new BrokerPresence(config.channels, new MemoryPresenceStore(), (event) => sendToWorkers(event), log);
+ * await presence.join(0, "room/1", { client: "s1", user: "ann", info: null });
+ */
+import type { PresenceEvent, PresenceStore } from "../presence/PresenceStore.ts";
+import type { Member } from "../protocol/presence.ts";
+import type { BrokerToWorker, ErrorRecord } from "../threads/messages.ts";
+import type { Logger } from "../log/logger.ts";
+import { type ChannelNamespace, hasPresence, namespaceMatcher } from "../config/channels.ts";
+import { ErrorName } from "../protocol/errorNames.ts";
+import { whenReady } from "./history.ts";
+
+type PresenceAck = Extract<BrokerToWorker, { t: "presenceAck" }>;
+
+export class BrokerPresence {
+  readonly #find: (channel: string) => ChannelNamespace | null;
+  #store: PresenceStore;
+  /** worker id → `<client>\n<ch>` → channel, of the members that worker registered */
+  readonly #byWorker = new Map<number, Map<string, string>>();
+
+  constructor(
+    namespaces: readonly ChannelNamespace[],
+    store: PresenceStore,
+    private readonly deliver: (event: PresenceEvent) => void,
+    private readonly log: Logger | null,
+  ) {
+    this.#find = namespaceMatcher(namespaces);
+    this.#store = store;
+  }
+
+  /** Use a store shared by every host (the engine's); its events come back through `deliver`. */
+  useStore(store: PresenceStore): void {
+    this.#store = store;
+    store.onEvent?.((event) => this.deliver(event));
+  }
+
+  get store(): PresenceStore {
+    return this.#store;
+  }
+
+  /** Whether the channel keeps a member list. */
+  has(channel: string): boolean {
+    return hasPresence(this.#find(channel));
+  }
+
+  /** Register a member for a worker; settles (never rejects) once the store has it, with the error if it failed. */
+  join(worker: number, ch: string, member: Member, silent = false): void | Promise<ErrorRecord | void> {
+    let mine = this.#byWorker.get(worker);
+    if (!mine) this.#byWorker.set(worker, mine = new Map());
+    mine.set(member.client + "\n" + ch, ch);
+    const announce = this.#find(ch)?.joinLeave ?? false;
+    const added = this.#store.add(ch, member, announce);
+    const then = (isNew: boolean) => {
+      if (isNew && announce && !silent && !this.#store.publishesToHosts) this.deliver({ ch, join: true, member });
+    };
+    if (!(added instanceof Promise)) return then(added);
+    return added.then(then, (error) => {
+      this.log?.warn("Presence: could not register a member", { channel: ch, error: String(error) });
+      return errorRecord(error);
+    });
+  }
+
+  /** A member left (its socket unsubscribed or closed). */
+  leave(worker: number, ch: string, client: string): void {
+    this.#byWorker.get(worker)?.delete(client + "\n" + ch);
+    whenReady(this.#store.remove(ch, client), (member) => {
+      if (member && !this.#store.publishesToHosts && this.#find(ch)?.joinLeave) this.deliver({ ch, join: false, member });
+    }, (error) => this.log?.warn("Presence: could not remove a member", { channel: ch, error: String(error) }));
+  }
+
+  /** A worker died or was detached: every member it registered leaves now. */
+  dropWorker(worker: number): void {
+    const mine = this.#byWorker.get(worker);
+    if (!mine) return;
+    this.#byWorker.delete(worker);
+    for (const [key, ch] of mine) this.leave(worker, ch, key.slice(0, key.indexOf("\n")));
+  }
+
+  /** Answer a worker's `#presence` or `#presenceStats` read. */
+  read(ch: string, id: number, limit: number | undefined, stats: boolean | undefined, answer: (ack: PresenceAck) => void): void {
+    if (!this.has(ch)) {
+      return answer({ t: "presenceAck", id, error: { name: ErrorName.InvalidAction, message: `The ${ch} channel has no presence` } });
+    }
+    const failed = (error: unknown) => answer({ t: "presenceAck", id, error: errorRecord(error) });
+    if (stats) return whenReady(this.#store.stats(ch), (counts) => answer({ t: "presenceAck", id, stats: counts }), failed);
+    whenReady(this.#store.members(ch, limit ?? Number.MAX_SAFE_INTEGER), (members) => answer({ t: "presenceAck", id, members }), failed);
+  }
+
+  close(): Promise<void> {
+    return this.#store.close();
+  }
+}
+
+function errorRecord(error: unknown): ErrorRecord {
+  const e = error as { name?: string; message?: string };
+  return { name: e?.name && e.name !== "Error" ? e.name : ErrorName.Broker, message: e?.message ?? String(error) };
+}
