@@ -9,11 +9,16 @@ import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { Broker } from "./src/broker/Broker.ts";
 import { createEngine } from "./src/cluster/createEngine.ts";
 import { threadLogger } from "./src/threads/threadLogger.ts";
+import { ControlHandlers } from "./src/control/ControlHandlers.ts";
+import { ThreadControl } from "./src/control/threadControl.ts";
 
 declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; addEventListener(type: string, fn: (event: any) => void): void };
 
 const post = (message: ThreadToSupervisor) => self.postMessage(message);
 let broker: Broker | null = null;
+/** Control ops this broker answers (ask with roles: ["broker"]); empty until a feature registers one. */
+const brokerHandlers = new ControlHandlers();
+const control = new ThreadControl(post, brokerHandlers);
 
 self.addEventListener("error", (event) => {
   event.preventDefault?.();
@@ -22,6 +27,7 @@ self.addEventListener("error", (event) => {
 
 self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   const message = event.data;
+  if (control.receive(message)) return;
   switch (message.type) {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);

@@ -16,12 +16,17 @@ import { reconnectHintReason } from "./src/protocol/reconnectHint.ts";
 import { startSocketWorker } from "./src/http/startSocketWorker.ts";
 import type { ServeHandle } from "./src/runtime/runtime.ts";
 import { createAuthEngine } from "./src/auth/createAuthEngine.ts";
+import { ControlHandlers } from "./src/control/ControlHandlers.ts";
+import { ThreadControl } from "./src/control/threadControl.ts";
 
 declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; close(): void; addEventListener(type: string, fn: (event: any) => void): void };
 
 const post = (message: ThreadToSupervisor) => self.postMessage(message);
 let worker: SocketWorker | null = null;
 let handle: ServeHandle | null = null;
+/** The control path: this worker's ops, and its way to ask every thread and host (via the main thread). */
+const handlers = new ControlHandlers();
+const control = new ThreadControl(post, handlers);
 
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault?.();
@@ -35,6 +40,7 @@ self.addEventListener("error", (event) => {
 
 self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   const message = event.data;
+  if (control.receive(message)) return;
   if (message.type === "start") void start(message);
   else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port));
   else if (message.type === "detach") worker?.brokerDown(message.id);
@@ -52,7 +58,7 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
       config, codec: codecNamed(config.codec), log, id: message.id, auth,
       brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port)),
     });
-    ({ handle } = await startSocketWorker({ worker, runtime, reusePort: true, script: config.worker }));
+    ({ handle } = await startSocketWorker({ worker, runtime, reusePort: true, script: config.worker, control, handlers }));
     post({ type: "ready", port: handle.port });
   } catch (error) {
     post({ type: "fatal", cause: (error as Error).message, stack: (error as Error).stack });

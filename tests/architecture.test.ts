@@ -8,7 +8,7 @@
  * 5  roots      cli.ts · worker.ts · broker.ts · src/server/ · src/index.ts
  * 4  faces      src/http/
  * 3  roles      src/worker/ · src/broker/          (never import each other)
- * 2  services   src/auth/ · src/runtime/ · src/threads/ · src/history/, then src/cluster/ (its engines carry stores)
+ * 2  services   src/auth/ · src/runtime/ · src/threads/ · src/history/, then src/control/, then src/cluster/ (its engines carry stores)
  * 1  pure       src/protocol/ · src/config/ · src/log/
  *    client     src/client/ → src/client/ and src/protocol/ only (not frames.ts), no packages
  */
@@ -30,6 +30,8 @@ const layerOfFolder: Record<string, number> = {
   "src/auth": 2, "src/runtime": 2, "src/threads": 2, "src/history": 2, "src/presence": 2,
   // The Redis engine provides the Redis history and presence stores, so cluster sits just above history.
   "src/cluster": 2.5,
+  // The control path (API, metrics, admin): above threads (its messages), below the roles.
+  "src/control": 2.2,
   "src/protocol": 1, "src/config": 1, "src/log": 1,
   // The browser client sits just above the pure layer (it uses src/protocol); its own test
   // below says it may import nothing else.

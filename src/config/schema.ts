@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { channelsSchema } from "./channels.ts";
+import { apiSchema } from "./api.ts";
 import { limitsSchema } from "./limits.ts";
 
 const logLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
@@ -67,6 +68,7 @@ export const configSchema = z.strictObject({
     ttl: z.number().positive().default(30).describe("Seconds a killed host's members can linger (Redis engine) before a live host removes them"),
     listLimit: z.number().int().positive().default(1000).describe("Most members #presence lists; above it the client gets PresenceLimitError (use #presenceStats)"),
   }).prefault({}).describe("Who is in a channel (namespaces with presence: true)"),
+  api: apiSchema.prefault({}).describe("Server HTTP API under /api/ (off without a key)"),
   cluster: z.strictObject({
     engine: z.enum(["memory", "redis"]).default("memory").describe("memory: one host; redis: hosts share channels through Redis"),
     urls: z.array(z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")).default(["redis://127.0.0.1:6379"])

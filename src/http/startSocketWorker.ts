@@ -13,6 +13,10 @@ import { createWorkerApi, type WorkerApi } from "./workerApi.ts";
 import { loadWorkerScript } from "./loadWorkerScript.ts";
 import { serveWorker } from "./serveWorker.ts";
 import { serveStatic } from "./serveStatic.ts";
+import type { ControlPlane } from "../control/ControlPlane.ts";
+import { ControlHandlers } from "../control/ControlHandlers.ts";
+import { registerApiOps } from "./apiOps.ts";
+import { mountApi } from "./mountApi.ts";
 
 export interface StartSocketWorkerOptions {
   worker: SocketWorker;
@@ -20,6 +24,10 @@ export interface StartSocketWorkerOptions {
   reusePort: boolean;
   /** Absolute path of the user's worker script, if any. */
   script?: string | null;
+  /** The control path to every thread and host (src/control/); without it, the API is not mounted. */
+  control?: ControlPlane;
+  /** This worker's control ops (the API's and others'); a fresh table when not given. */
+  handlers?: ControlHandlers;
 }
 
 export async function startSocketWorker(options: StartSocketWorkerOptions): Promise<{ handle: ServeHandle; api: WorkerApi }> {
@@ -27,6 +35,9 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   const clientEntry = new URL("../client/index.ts", import.meta.url).pathname;
   const app = createHttpApp({ worker, ready: () => worker.ready(), clientModule: () => runtime.bundleBrowserModule(clientEntry) });
   const api = createWorkerApi(worker, app);
+  registerApiOps(options.handlers ?? new ControlHandlers(), worker);
+  // With api.port the API lives on the main thread's own port instead (apiServer.ts).
+  if (options.control && worker.config.api.port === undefined) mountApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
   worker.on("connection", (socket) => worker.log.debug("Socket connected", { socket: socket.id, remoteAddress: socket.remoteAddress }));
   worker.on("disconnection", (socket, code, reason) => worker.log.debug("Socket disconnected", { socket: socket.id, remoteAddress: socket.remoteAddress, code, reason }));
   if (options.script) await loadWorkerScript(options.script, api);

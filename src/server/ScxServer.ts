@@ -29,6 +29,9 @@ import { startSocketWorker } from "../http/startSocketWorker.ts";
 import { createAuthEngine } from "../auth/createAuthEngine.ts";
 import { assertPortFree } from "../runtime/assertPortFree.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
+import { type ControlPlane, threadAnswerTimeout } from "../control/ControlPlane.ts";
+import type { ServerApi } from "../http/ServerApi.ts";
+import { ServerOperations } from "./ServerOperations.ts";
 
 export interface ScxServerOptions {
   config: Config;
@@ -55,6 +58,7 @@ export class ScxServer {
   #supervisor: Supervisor | null = null;
   #handle: ServeHandle | null = null;
   #started = false;
+  #ops: ServerOperations | null = null;
 
   constructor(options: ScxServerOptions) {
     this.#options = options;
@@ -103,6 +107,28 @@ export class ScxServer {
     return this.clients.size;
   }
 
+  /**
+   * The server API as functions, the same as /api/ over HTTP, cluster-wide (after start):
+   * `await server.api.disconnect({ user: "ann" })` → `{ disconnected: 2 }`.
+   */
+  get api(): ServerApi {
+    return this.#operations.api;
+  }
+
+  /** The control path: ask every thread on every host (src/control/ControlPlane.ts), after start. */
+  get control(): ControlPlane {
+    return this.#operations;
+  }
+
+  /** The bound api.port (0 when the API is on the public port or off). */
+  get apiPort(): number {
+    return this.#operations.apiPort;
+  }
+
+  get #operations(): ServerOperations {
+    return this.#ops ??= new ServerOperations(this.config, this.#options.runtime, this.#exchange);
+  }
+
   /** The thread supervisor in threaded mode (tests and admin use it to kill threads). */
   get supervisor(): Supervisor | null {
     return this.#supervisor;
@@ -138,13 +164,17 @@ export class ScxServer {
       }
       const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime.readTextFile, log);
       this.#worker.setAuthEngine(auth);
+      await this.#operations.start();
       ({ handle: this.#handle } = await startSocketWorker({
         worker: this.#worker, runtime, reusePort: false, script: this.config.worker,
+        control: this.#operations, handlers: this.#operations.handlers,
       }));
+      await this.#operations.serveApiPort();
       return;
     }
     // Worker threads share the port (reusePort): refuse a port another process holds (PortInUseError).
     await assertPortFree(runtime, this.config.host, this.config.port).catch((error) => { this.#started = false; throw error; });
+    await this.#operations.start((query) => this.#supervisor?.ask(query, threadAnswerTimeout) ?? Promise.resolve([]));
     this.#supervisor = new Supervisor({
       config: this.config,
       workers: this.config.workers!,
@@ -160,8 +190,15 @@ export class ScxServer {
         attach: (index, port) => this.#mainWorker?.replaceBroker(index, portLink<BrokerToWorker, WorkerToBroker>(port)),
         detach: (index) => this.#mainWorker?.brokerDown(index),
       },
+      onAsk: (query, scope) => this.#operations.askQuery(query, scope),
     });
-    await this.#supervisor.start();
+    try {
+      await this.#supervisor.start();
+      await this.#operations.serveApiPort();
+    } catch (error) {
+      await this.#operations.stop();
+      throw error;
+    }
   }
 
   /**
@@ -173,6 +210,7 @@ export class ScxServer {
     if (!this.#started) return;
     this.#started = false;
     if (this.#supervisor) {
+      await this.#operations.stop();
       await this.#supervisor.drain();
       this.#supervisor = null;
       this.#mainWorker?.links.close();
@@ -189,6 +227,7 @@ export class ScxServer {
       await handle?.stop(true);
     }
     await Promise.all(this.brokers.map((broker) => broker.close()));
+    await this.#operations.stop();
   }
 
   #inProcessOnly(what: string): never {

@@ -10,7 +10,8 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
-import { heartbeatTimeout, type SupervisorToThread, type ThreadToSupervisor } from "./control.ts";
+import { heartbeatTimeout, type SupervisorToThread, type ThreadQuery, type ThreadToSupervisor } from "./control.ts";
+import { type QueryAnswer, ThreadQueries } from "./ThreadQueries.ts";
 
 type Role = "worker" | "broker";
 
@@ -47,6 +48,8 @@ export interface SupervisorOptions {
    * port per broker when it starts or restarts, and word when one died.
    */
   mainLinks?: { attach(index: number, port: MessagePort): void; detach(index: number): void };
+  /** A thread asks the host or cluster (the control path, src/control/): resolves with one entry per host. */
+  onAsk?: (query: ThreadQuery, scope: "cluster" | "host") => Promise<unknown[]>;
 }
 
 /**
@@ -68,6 +71,7 @@ export class Supervisor {
   /** True until every thread has reported ready once: a death before that is a start failure. */
   #starting = true;
   #startFailed: (error: Error) => void = () => {};
+  readonly #queries = new ThreadQueries();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -127,6 +131,16 @@ export class Supervisor {
     if (slot?.thread) this.#died(slot, slot.generation, "killed by request");
   }
 
+  /** Ask every live thread of `query.roles` (default workers) the control op; each answers within `timeoutMs`. */
+  ask(query: ThreadQuery, timeoutMs: number): Promise<QueryAnswer[]> {
+    const roles = query.roles ?? ["worker"];
+    const slots = [...(roles.includes("worker") ? this.#workers : []), ...(roles.includes("broker") ? this.#brokers : [])];
+    return this.#queries.ask(slots.map((slot) => ({
+      role: slot.role, id: slot.id,
+      post: slot.thread && !slot.ready ? (message: SupervisorToThread) => this.#post(slot, message) : null,
+    })), query, timeoutMs);
+  }
+
   /** Resolves when this thread's next incarnation reports ready (after a kill or crash). */
   nextStart(role: Role, id: number): Promise<void> {
     const slot = (role === "worker" ? this.#workers : this.#brokers)[id];
@@ -178,7 +192,18 @@ export class Supervisor {
       case "drained": slot.drained?.(); return;
       case "fatal": return this.#died(slot, slot.generation, message.cause, message.stack);
       case "beat": return;
+      case "controlAnswer": return this.#queries.settle(message.id, message);
+      case "ask": return this.#answerAsk(slot, message);
     }
+  }
+
+  #answerAsk(slot: Slot, message: Extract<ThreadToSupervisor, { type: "ask" }>): void {
+    const generation = slot.generation;
+    const reply = (answer: { hosts?: unknown[]; error?: string }) => {
+      if (slot.generation === generation) this.#post(slot, { type: "asked", id: message.id, ...answer });
+    };
+    if (!this.#options.onAsk) return reply({ error: "This host has no control path" });
+    this.#options.onAsk(message.query, message.scope ?? "cluster").then((hosts) => reply({ hosts }), (error) => reply({ error: String(error?.message ?? error) }));
   }
 
   #checkHeartbeats(): void {
