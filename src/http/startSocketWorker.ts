@@ -12,6 +12,8 @@ import { createHttpApp } from "./createHttpApp.ts";
 import { createWorkerApi, type WorkerApi } from "./workerApi.ts";
 import { loadWorkerScript } from "./loadWorkerScript.ts";
 import { serveWorker } from "./serveWorker.ts";
+import { loadContracts } from "../worker/loadContracts.ts";
+import { useContracts } from "../worker/contractsOf.ts";
 import { serveStatic } from "./serveStatic.ts";
 import type { ControlPlane } from "../control/ControlPlane.ts";
 import { ControlHandlers } from "../control/ControlHandlers.ts";
@@ -40,6 +42,8 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   if (options.control && worker.config.api.port === undefined) mountApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
   worker.on("connection", (socket) => worker.log.debug("Socket connected", { socket: socket.id, remoteAddress: socket.remoteAddress }));
   worker.on("disconnection", (socket, code, reason) => worker.log.debug("Socket disconnected", { socket: socket.id, remoteAddress: socket.remoteAddress, code, reason }));
+  // Contracts first: the worker script's own publishes at start-up are validated too.
+  if (worker.config.contracts) useContracts(worker, await loadContracts(worker.config.contracts));
   if (options.script) await loadWorkerScript(options.script, api);
   // Last, so the worker script's routes win over files of the same path.
   if (worker.config.static) app.get("*", serveStatic(runtime, worker.config.static));

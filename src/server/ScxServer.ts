@@ -13,6 +13,8 @@ import type { Config } from "../config/schema.ts";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
 import { codecNamed } from "../protocol/codecs.ts";
+import { loadContracts } from "../worker/loadContracts.ts";
+import { useContracts } from "../worker/contractsOf.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { reconnectHintReason } from "../protocol/reconnectHint.ts";
 import { localLinkPair } from "../threads/localLink.ts";
@@ -174,6 +176,8 @@ export class ScxServer {
     }
     // Worker threads share the port (reusePort): refuse a port another process holds (PortInUseError).
     await assertPortFree(runtime, this.config.host, this.config.port).catch((error) => { this.#started = false; throw error; });
+    // server.exchange publishes from this thread: they meet the contracts as workers' do.
+    if (this.config.contracts && this.#mainWorker) useContracts(this.#mainWorker, await loadContracts(this.config.contracts));
     await this.#operations.start((query) => this.#supervisor?.ask(query, threadAnswerTimeout) ?? Promise.resolve([]));
     this.#supervisor = new Supervisor({
       config: this.config,

@@ -13,6 +13,7 @@
 import type { SocketWorker } from "./SocketWorker.ts";
 import type { StreamPosition } from "../protocol/publication.ts";
 import { ServerChannel, type ServerPublication } from "./ServerChannel.ts";
+import { checkPublication } from "./contractsGate.ts";
 import type { Member, PresenceStats } from "../protocol/presence.ts";
 
 export interface HistoryPage { publications: Array<{ offset: number; data: unknown }>; offset: number; epoch: string }
@@ -29,7 +30,10 @@ export class Exchange {
     let result: Promise<Partial<StreamPosition>>;
     try {
       const history = this.worker.channels.namespace(channel)?.history !== undefined;
-      const sent = this.worker.publish(channel, data);
+      // Server-side publishes meet the contract too: a backend bug never reaches clients.
+      const checked = checkPublication(this.worker, channel, data);
+      if (!checked.ok) throw checked.error;
+      const sent = this.worker.publish(channel, checked.data);
       result = !sent ? Promise.resolve({}) : history ? sent : sent.then(() => ({}));
     } catch (error) {
       result = Promise.reject(error);

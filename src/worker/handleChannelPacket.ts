@@ -13,6 +13,7 @@ import type { SocketWorker } from "./SocketWorker.ts";
 import { type PublishInAction, runMiddleware, type SubscribeAction } from "./middleware.ts";
 import type { StreamPosition } from "../protocol/publication.ts";
 import { admitPublish } from "./limits.ts";
+import { checkPublication, withPermission } from "./contractsGate.ts";
 
 type ChannelPacket = Extract<Inbound, { kind: "subscribe" | "unsubscribe" | "publish" }>;
 
@@ -61,7 +62,7 @@ function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | und
       },
     });
   };
-  const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
+  const blocked = withPermission(worker, socket, "subscribe", channel, () => runMiddleware("inbound", worker.middlewares.inbound, action));
   return blocked instanceof Promise ? blocked.then(finish) : finish(blocked);
 }
 
@@ -73,16 +74,19 @@ function publish(worker: SocketWorker, socket: ServerSocket, cid: number | undef
   const action: PublishInAction = { type: "publishIn", socket, channel, data };
   const finish = (blocked: Error | null): Promise<void> | void => {
     if (blocked) return reply(socket, cid, blocked);
+    // The contract's schema, on what middleware let through: a subscriber never sees an invalid one.
+    const checked = checkPublication(worker, channel, action.data);
+    if (!checked.ok) return reply(socket, cid, checked.error);
     let published;
     try {
       // With a cid on a kept channel, the reply waits for the history store's answer (and carries its error).
-      published = worker.publish(channel, action.data, cid === undefined ? "never" : "auto");
+      published = worker.publish(channel, checked.data, cid === undefined ? "never" : "auto");
     } catch (error) {
       return reply(socket, cid, namedError(ErrorName.InvalidMessage, `The publication could not be encoded: ${(error as Error).message}`));
     }
     if (!published) return reply(socket, cid);
     published.then(() => reply(socket, cid), (error) => reply(socket, cid, error));
   };
-  const blocked = runMiddleware("inbound", worker.middlewares.inbound, action);
+  const blocked = withPermission(worker, socket, "publish", channel, () => runMiddleware("inbound", worker.middlewares.inbound, action));
   return blocked instanceof Promise ? blocked.then(finish) : finish(blocked);
 }

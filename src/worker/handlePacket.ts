@@ -16,6 +16,7 @@ import { handleAuthPacket } from "./handleAuthPacket.ts";
 import { handleHistory } from "./handleHistory.ts";
 import { handlePresence } from "./handlePresence.ts";
 import { Reserved } from "../protocol/packets.ts";
+import { checkInput, checkOutput, checkTransmit } from "./contractsGate.ts";
 
 export function handlePacket(worker: SocketWorker, socket: ServerSocket, packet: Inbound): Promise<void> | void {
   switch (packet.kind) {
@@ -56,9 +57,16 @@ function invoke(worker: SocketWorker, socket: ServerSocket, packet: Extract<Inbo
       return socket.send({ rid: packet.cid, error: dehydrateError(
         namedError(ErrorName.NoProcedure, `No procedure is registered for "${packet.event}"`)) });
     }
+    const input = checkInput(worker, packet.event, action.data);
+    if (!input.ok) return socket.respondError(packet.cid, input.error);
     // Procedures run concurrently: the socket's next packet does not wait for the reply.
-    Promise.resolve().then(() => handler(action.data, socket)).then(
-      (data) => socket.respond(packet.cid, data),
+    Promise.resolve().then(() => handler(input.data, socket)).then(
+      (data) => {
+        const output = checkOutput(worker, packet.event, data);
+        if (output.ok) return socket.respond(packet.cid, output.data);
+        worker.log.warn("Procedure output failed its contract", { procedure: packet.event, error: output.error.message });
+        socket.respondError(packet.cid, output.error);
+      },
       (thrown) => {
         worker.log.warn("Procedure threw", { procedure: packet.event, socket: socket.id, error: String(thrown?.stack ?? thrown) });
         socket.respondError(packet.cid, thrown);
@@ -74,10 +82,13 @@ function transmit(worker: SocketWorker, socket: ServerSocket, packet: Extract<In
   const run = (error: Error | null) => {
     const handler = worker.receivers.get(packet.event);
     if (error || !handler) return;
+    const checked = checkTransmit(worker, packet.event, action.data);
+    // A transmit has no reply: an invalid one is dropped and logged.
+    if (!checked.ok) return worker.log.debug("Transmit refused", { receiver: packet.event, socket: socket.id, error: checked.error.message });
     const failed = (thrown: unknown) =>
       worker.log.warn("Receiver threw", { receiver: packet.event, socket: socket.id, error: String((thrown as Error)?.stack ?? thrown) });
     try {
-      const result = handler(action.data, socket) as unknown;
+      const result = handler(checked.data, socket) as unknown;
       if (result instanceof Promise) result.catch(failed);
     } catch (thrown) {
       failed(thrown);
