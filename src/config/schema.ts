@@ -61,15 +61,6 @@ export const configSchema = z.strictObject({
       checkOutputs: z.boolean().default(false).describe("Also validate procedure outputs (for development)"),
     }),
   ]).nullable().default(null).describe("Contracts module validating publish, invoke and transmit payloads (see Contracts); a path or { file, checkOutputs }"),
-  codec: z.enum(["json", "msgpack", "sc-codec-min-bin"]).default("json")
-    .describe("Wire format: json text frames, or binary MessagePack frames (msgpack; sc-codec-min-bin for socketcluster-client's codecEngine)"),
-  contracts: z.union([
-    z.string().transform((file) => ({ file, checkOutputs: false })),
-    z.strictObject({
-      file: z.string().describe("Contracts module (.ts or .js), relative to the config file"),
-      checkOutputs: z.boolean().default(false).describe("Also validate procedure outputs (for development)"),
-    }),
-  ]).nullable().default(null).describe("Contracts module validating publish, invoke and transmit payloads (see Contracts); a path or { file, checkOutputs }"),
   auth: authSchema.prefault({}).describe("JWT settings"),
   channels: channelsSchema,
   limits: limitsSchema.prefault({}).describe("Rate limits, connection caps and slow consumers (see Limits)"),

@@ -8,7 +8,6 @@
  */
 import type { WsConnection } from "../runtime/runtime.ts";
 import type { Frame } from "../protocol/codec.ts";
-import type { Frame } from "../protocol/codec.ts";
 import type { SocketHost } from "./SocketHost.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";

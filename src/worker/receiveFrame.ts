@@ -12,7 +12,6 @@ import { dehydrateError } from "../protocol/dehydrate.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { isPong } from "../protocol/packets.ts";
 import type { Frame } from "../protocol/codec.ts";
-import type { Frame } from "../protocol/codec.ts";
 import { maxNesting, nestingCheckFrom, nestsDeeperThan, valueNestsDeeperThan } from "../protocol/nestingDepth.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
