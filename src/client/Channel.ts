@@ -17,6 +17,7 @@
 import type { StreamPosition } from "../protocol/publication.ts";
 import { ChannelPosition } from "./ChannelPosition.ts";
 import { type EventStream, Listeners } from "./Listeners.ts";
+import type { Member, PresenceStats } from "../protocol/presence.ts";
 
 export type ChannelState = "pending" | "subscribed" | "unsubscribed";
 
@@ -52,9 +53,11 @@ export interface ChannelHost {
   invokePublish(name: string, data: unknown): Promise<void>;
 }
 
-/** A ChannelHost that also reads history (Subscriptions builds it around the socket). */
+/** A ChannelHost that also reads history and presence (Subscriptions builds it around the socket). */
 export interface ChannelLink extends ChannelHost {
   history(name: string, options: HistoryOptions): Promise<HistoryPage>;
+  presence(name: string): Promise<Member[]>;
+  presenceStats(name: string): Promise<PresenceStats>;
 }
 
 export class Channel<T = any> implements AsyncIterable<T> {
@@ -98,7 +101,7 @@ export class Channel<T = any> implements AsyncIterable<T> {
     return this.#events.listener<T>("data")[Symbol.asyncIterator]();
   }
 
-  /** This channel's events: subscribe, subscribeFail, unsubscribe, kickOut, recovery. */
+  /** This channel's events: subscribe, subscribeFail, unsubscribe, kickOut, recovery, join, leave. */
   listener<E = any>(event: string): EventStream<E> {
     return this.#events.listener<E>(event);
   }
@@ -137,6 +140,39 @@ export class Channel<T = any> implements AsyncIterable<T> {
    */
   history(options: HistoryOptions = {}): Promise<HistoryPage<T>> {
     return this.host.history(this.name, options);
+  }
+
+  /**
+   * Who is in the channel (#presence): `[{ client, user, info }]`, one per connection, on
+   * every worker and host. Only a subscriber may ask: otherwise, on a channel without
+   * presence or when middleware refuses, it rejects with the server's error (a channel
+   * over the server's list limit: PresenceLimitError; ask presenceStats instead).
+   * Members joining and leaving afterwards arrive as `join` and `leave` events (with
+   * `joinLeave` on the server), each carrying the member.
+   *
+   * @example
+   * const members = await room.presence();
+   * room.on("join", (member) => add(member));
+   * for await (const member of room.listener("leave")) remove(member);
+   */
+  presence(): Promise<Member[]> {
+    return this.host.presence(this.name);
+  }
+
+  /**
+   * `{ clients, users }` of the channel (#presenceStats): connections and distinct users,
+   * cheap at any size.
+   *
+   * @example
+   * const { users } = await room.presenceStats();
+   */
+  presenceStats(): Promise<PresenceStats> {
+    return this.host.presenceStats(this.name);
+  }
+
+  /** @internal The socket emits one of this channel's events (join, leave). */
+  emit(event: string, value: unknown): void {
+    this.#events.emit(event, value);
   }
 
   /** @internal The socket delivers a publication. */

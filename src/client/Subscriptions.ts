@@ -47,6 +47,8 @@ export class Subscriptions {
       transmitPublish: (name, data) => host.transmitPublish(name, data),
       invokePublish: (name, data) => host.invokePublish(name, data),
       history: (name, { since, limit }) => host.invoke(Reserved.history, { channel: this.wire(name), since, limit }),
+      presence: async (name) => (await host.invoke(Reserved.presence, { channel: this.wire(name) })).members,
+      presenceStats: (name) => host.invoke(Reserved.presenceStats, { channel: this.wire(name) }),
     };
   }
 
@@ -106,6 +108,13 @@ export class Subscriptions {
     // The server lost the history (a new epoch): what came in between is gone; say so first.
     if (verdict === "newEpoch") this.#emitRecovery(channel, { recovered: false, offset: offset as number, epoch: epoch as string });
     channel.deliver(data);
+  }
+
+  /** A #join or #leave from the server: the channel's `join`/`leave` event with the member. */
+  presenceEvent(wireName: string, join: boolean, member: unknown): void {
+    const channel = this.#channels.get(this.unwire(wireName));
+    if (!channel || channel.state === "unsubscribed") return;
+    channel.emit(join ? "join" : "leave", member);
   }
 
   /** A #kickOut: the server has already dropped us, so no #unsubscribe goes back. */

@@ -1,5 +1,5 @@
 /**
- * An event packet from the server: a publication, a kick-out, an auth token change, or
+ * An event packet from the server: a publication, a kick-out, a presence join or leave, an auth token change, or
  * the app's own transmit (to `receiver`/`onReceive`) or invoke (to `procedure`/`onInvoke`).
  * Only a numeric `cid` makes an invoke, as in socketcluster-client v18+.
  *
@@ -37,6 +37,10 @@ export function handleServerEvent(target: ServerEventTarget, packet: EventPacket
   switch (event) {
     case Reserved.publish:
       if (typeof data?.channel === "string") target.channels.deliver(data.channel, data.data, data.offset, data.epoch);
+      return;
+    case Reserved.join:
+    case Reserved.leave:
+      if (typeof data?.channel === "string") target.channels.presenceEvent(data.channel, event === Reserved.join, data.member);
       return;
     case Reserved.kickOut:
       if (typeof data?.channel === "string") target.channels.kickOut(data.channel, data.message);

@@ -9,6 +9,7 @@ export type { AuthState, AuthStatus } from "./ClientAuth.ts";
 export { Channel, type ChannelState, type HistoryOptions, type HistoryPage, type SubscribeOptions } from "./Channel.ts";
 export type { Recovery } from "./ChannelPosition.ts";
 export type { StreamPosition } from "../protocol/publication.ts";
+export type { Member, PresenceStats } from "../protocol/presence.ts";
 export type { ServerRequest } from "./handleServerEvent.ts";
 export type { EventStream } from "./Listeners.ts";
 export type { ClientOptions } from "./options.ts";
