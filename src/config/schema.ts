@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import { channelsSchema } from "./channels.ts";
-import { limitsSchema } from "./limits.ts";
 import { apiSchema } from "./api.ts";
 import { limitsSchema } from "./limits.ts";
 
