@@ -20,7 +20,7 @@ import { ErrorName, namedError } from "../protocol/errorNames.ts";
 export interface ApiExchange {
   publish(channel: string, data: unknown): Promise<Partial<StreamPosition>>;
   history(channel: string, options?: { since?: StreamPosition; limit?: number }): Promise<HistoryPage>;
-  presence?(channel: string): Promise<unknown>;
+  presence?(channel: string): Promise<unknown[]>;
   presenceStats?(channel: string): Promise<unknown>;
 }
 
@@ -62,10 +62,10 @@ export class ServerApi {
     return { unsubscribed: sum(answeredValues(await this.control.ask<number>("unsubscribe", { channel, ...target }))) };
   }
 
-  /** Who is in a channel (namespaces with presence). */
-  presence(channel: string): Promise<unknown> {
+  /** Who is in a channel (namespaces with presence), on every host: `{ members: [{ client, user, info }] }`. */
+  async presence(channel: string): Promise<{ members: unknown[] }> {
     if (!this.exchange.presence) throw namedError(ErrorName.InvalidAction, "Presence is not available in this build");
-    return this.exchange.presence(channel);
+    return { members: await this.exchange.presence(channel) };
   }
 
   /** How many clients and users are in a channel. */

@@ -45,6 +45,7 @@ export function apiRoutes(api: ServerApi, key: string): Hono {
       }
     });
   }
-  app.notFound((c) => c.json({ error: { name: ErrorName.InvalidAction, message: `No API route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+  // A sub-app's notFound is not used once mounted: a catch-all answers unknown routes.
+  app.all("*", (c) => c.json({ error: { name: ErrorName.InvalidAction, message: `No API route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
   return app;
 }

@@ -51,11 +51,15 @@ export const apiSchemas = {
   },
   presence: {
     query: z.strictObject({ channel }),
-    response: z.looseObject({ members: z.array(z.looseObject({})) }),
+    response: z.object({
+      members: z.array(z.object({
+        client: z.string(), user: z.string().nullable(), info: z.record(z.string(), z.unknown()).nullable(),
+      })),
+    }),
   },
   presenceStats: {
     query: z.strictObject({ channel }),
-    response: z.looseObject({ clients: z.number().int(), users: z.number().int() }),
+    response: z.object({ clients: z.number().int(), users: z.number().int().describe("Distinct users (token sub)") }),
   },
   history: {
     query: z.strictObject({
