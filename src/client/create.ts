@@ -9,7 +9,9 @@
  */
 import { ClientSocket } from "./ClientSocket.ts";
 import type { ClientOptions } from "./options.ts";
+import type { SocketFor } from "./typedSocket.ts";
 
-export function create(options: ClientOptions = {}): ClientSocket {
-  return new ClientSocket(options);
+/** With a contracts module's type (`create<typeof contracts>()`), invoke/subscribe/publish are typed (typedSocket.ts). */
+export function create<C = undefined>(options: ClientOptions = {}): SocketFor<C> {
+  return new ClientSocket(options) as SocketFor<C>;
 }

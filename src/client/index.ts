@@ -13,6 +13,7 @@ export type { Member, PresenceStats } from "../protocol/presence.ts";
 export type { ServerRequest } from "./handleServerEvent.ts";
 export type { EventStream } from "./Listeners.ts";
 export type { ClientOptions } from "./options.ts";
+export type { ChannelInput, ChannelOutput, PatternName, ProcedureInput, ProcedureOutput, SocketFor, TypedSocket } from "./typedSocket.ts";
 export { type BackoffOptions, reconnectDelay } from "./backoff.ts";
 export type { AuthStorage } from "./authStorage.ts";
 export { ErrorName } from "../protocol/errorNames.ts";
