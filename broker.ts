@@ -11,6 +11,7 @@ import { createEngine } from "./src/cluster/createEngine.ts";
 import { threadLogger } from "./src/threads/threadLogger.ts";
 import { ControlHandlers } from "./src/control/ControlHandlers.ts";
 import { ThreadControl } from "./src/control/threadControl.ts";
+import { brokerStats } from "./src/metrics/brokerStats.ts";
 
 declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; addEventListener(type: string, fn: (event: any) => void): void };
 
@@ -32,6 +33,8 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
       broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels });
+      const id = message.id;
+      brokerHandlers.on("metrics", () => brokerStats(id, broker?.channels().length ?? 0));
       setInterval(() => post({ type: "beat" }), heartbeatInterval);
       // Workers may attach before the engine exists; useEngine() subscribes what they want.
       createEngine(message.config.cluster, log, message.config.presence).then((engine) => {

@@ -18,13 +18,16 @@ const client = await Bun.build({ entrypoints: [`${root}src/client/index.ts`], ta
 if (!client.success) throw new AggregateError(client.logs, "Bundling the browser client failed");
 // The asset keeps its path relative to the entry's folder, so it lands beside the bundled code.
 await Bun.write(`${root}scx-client.js`, await client.outputs[0]!.text());
+const admin = await Bun.build({ entrypoints: [`${root}src/admin/page/main.ts`], target: "browser", format: "esm", minify: true });
+if (!admin.success) throw new AggregateError(admin.logs, "Bundling the admin page failed");
+await Bun.write(`${root}scx-admin.js`, await admin.outputs[0]!.text());
 
 const sums: string[] = [];
 try {
   for (const target of targets) {
     const outfile = target ? `${root}dist/scx-${target.replace("bun-", "")}` : `${root}dist/scx`;
     const args = ["build", "--compile", "--minify", "--bytecode", "--format=esm", `--define`, `globalThis.SCX_COMMIT=${JSON.stringify(commit)}`,
-      "--asset", "scx-client.js", ...(target ? [`--target=${target}`] : []),
+      "--asset", "scx-client.js", "--asset", "scx-admin.js", ...(target ? [`--target=${target}`] : []),
       "cli.ts", "worker.ts", "broker.ts", "--outfile", outfile];
     const proc = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });
     if (proc.exitCode !== 0) throw new Error(`bun ${args.join(" ")} failed`);
@@ -34,6 +37,6 @@ try {
     console.log(`built ${file} (${(Bun.file(file).size / 1e6).toFixed(1)} MB)`);
   }
 } finally {
-  await $`rm -f ${root}scx-client.js`;
+  await $`rm -f ${root}scx-client.js ${root}scx-admin.js`;
 }
 if (all) await Bun.write(`${root}dist/SHA256SUMS`, sums.join("\n") + "\n");

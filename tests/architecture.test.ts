@@ -7,6 +7,7 @@
  *
  * 5  roots      cli.ts · worker.ts · broker.ts · src/server/ · src/index.ts
  * 4  faces      src/http/
+ * 3.5 admin     src/admin/                          (the admin face; src/http mounts it)
  * 3  roles      src/worker/ · src/broker/          (never import each other)
  * 2  services   src/auth/ · src/runtime/ · src/threads/ · src/history/, then src/control/, then src/cluster/ (its engines carry stores)
  * 1  pure       src/protocol/ · src/config/ · src/log/
@@ -32,6 +33,10 @@ const layerOfFolder: Record<string, number> = {
   "src/cluster": 2.5,
   // The control path (API, metrics, admin): above threads (its messages), below the roles.
   "src/control": 2.2,
+  // Per-thread counters and the exposition format: counted in the roles, summed on the main thread.
+  "src/metrics": 2,
+  // The admin face (main-thread hub, admin socket, page): above the roles, below src/http which mounts it.
+  "src/admin": 3.5,
   "src/protocol": 1, "src/config": 1, "src/log": 1,
   // The browser client sits just above the pure layer (it uses src/protocol); its own test
   // below says it may import nothing else.

@@ -129,6 +129,9 @@ export class Broker {
     if (!ids) return;
     const message: BrokerToWorker = { t: "pub", ch: pub.ch, json: pub.json };
     if (pub.offset !== undefined) Object.assign(message, { offset: pub.offset, epoch: pub.epoch });
+    // When this host accepted it (metrics: scx_publish_delivery_seconds); absent from other hosts.
+    const at = (pub as { at?: number }).at;
+    if (at !== undefined) message.at = at;
     for (const id of ids) this.#workers.get(id)?.post(message);
   }
 
@@ -173,7 +176,7 @@ export class Broker {
     const keep = this.#history.keep(message.ch);
     if (!keep) {
       const pub = { ch: message.ch, json: message.json };
-      this.deliver(pub);
+      this.deliver(message.at === undefined ? pub : { ...pub, at: message.at } as Publication);
       this.#engine?.publish(pub);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id });
       return;
@@ -181,7 +184,7 @@ export class Broker {
     const store = this.#history.store;
     whenReady(store.append(message.ch, message.json, keep), (position) => {
       // A store that publishes to hosts (Redis) hands it back to every host, this one included, through the engine.
-      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch });
+      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at } as Publication);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id, position });
     }, (error) => {
       // Never delivered without an offset: the publisher learns it when it asked, else it is counted and logged.

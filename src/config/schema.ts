@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { channelsSchema } from "./channels.ts";
 import { apiSchema } from "./api.ts";
+import { adminSchema } from "./admin.ts";
 import { limitsSchema } from "./limits.ts";
 
 const logLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
@@ -69,6 +70,7 @@ export const configSchema = z.strictObject({
     listLimit: z.number().int().positive().default(1000).describe("Most members #presence lists; above it the client gets PresenceLimitError (use #presenceStats)"),
   }).prefault({}).describe("Who is in a channel (namespaces with presence: true)"),
   api: apiSchema.prefault({}).describe("Server HTTP API under /api/ (off without a key)"),
+  admin: adminSchema.prefault({}).describe("Admin page at /admin/ (off without a password)"),
   cluster: z.strictObject({
     engine: z.enum(["memory", "redis"]).default("memory").describe("memory: one host; redis: hosts share channels through Redis"),
     urls: z.array(z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")).default(["redis://127.0.0.1:6379"])

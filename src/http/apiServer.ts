@@ -13,14 +13,20 @@ import type { ControlPlane } from "../control/ControlPlane.ts";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { ApiExchange } from "./ServerApi.ts";
 import { mountApi } from "./mountApi.ts";
+import { mountOperatorRoutes } from "./mountOperatorRoutes.ts";
 
-export interface ApiServerOptions { runtime: Runtime; config: Config; exchange: ApiExchange; control: ControlPlane }
+export interface ApiServerOptions {
+  runtime: Runtime; config: Config; exchange: ApiExchange; control: ControlPlane;
+  /** The public (WebSocket) port, for the admin page served here. */
+  publicPort?: () => number;
+}
 
 export async function startApiServer(options: ApiServerOptions): Promise<{ app: Hono; handle: ServeHandle }> {
   const { runtime, config } = options;
   const app = new Hono();
   mountApi(app, options);
-  // /metrics and /admin/ mount here too, when api.port is set.
+  // The admin page's WebSocket still goes to the public port.
+  mountOperatorRoutes(app, { config, control: options.control, runtime, wsPort: options.publicPort ?? (() => config.port) });
   app.notFound((c) => c.text("Not Found", 404));
   const handle = await runtime.serve<null>({
     hostname: config.api.host, port: config.api.port!, reusePort: false, maxPayload: config.maxPayload,

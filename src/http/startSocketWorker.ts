@@ -19,6 +19,9 @@ import type { ControlPlane } from "../control/ControlPlane.ts";
 import { ControlHandlers } from "../control/ControlHandlers.ts";
 import { registerApiOps } from "./apiOps.ts";
 import { mountApi } from "./mountApi.ts";
+import { mountOperatorRoutes } from "./mountOperatorRoutes.ts";
+import { registerAdminOps } from "../admin/registerAdminOps.ts";
+import { registerAdminSocket } from "../admin/adminSocket.ts";
 
 export interface StartSocketWorkerOptions {
   worker: SocketWorker;
@@ -37,9 +40,16 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   const clientEntry = new URL("../client/index.ts", import.meta.url).pathname;
   const app = createHttpApp({ worker, ready: () => worker.ready(), clientModule: () => runtime.bundleBrowserModule(clientEntry) });
   const api = createWorkerApi(worker, app);
-  registerApiOps(options.handlers ?? new ControlHandlers(), worker);
-  // With api.port the API lives on the main thread's own port instead (apiServer.ts).
-  if (options.control && worker.config.api.port === undefined) mountApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
+  const handlers = options.handlers ?? new ControlHandlers();
+  registerApiOps(handlers, worker);
+  registerAdminOps(handlers, worker);
+  const { password } = worker.config.admin;
+  if (options.control && password !== undefined) registerAdminSocket(worker, options.control, password);
+  // With api.port the API, /metrics and /admin/ live on the main thread's own port instead (apiServer.ts).
+  if (options.control && worker.config.api.port === undefined) {
+    mountApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
+    mountOperatorRoutes(app, { config: worker.config, control: options.control, runtime });
+  }
   worker.on("connection", (socket) => worker.log.debug("Socket connected", { socket: socket.id, remoteAddress: socket.remoteAddress }));
   worker.on("disconnection", (socket, code, reason) => worker.log.debug("Socket disconnected", { socket: socket.id, remoteAddress: socket.remoteAddress, code, reason }));
   // Contracts first: the worker script's own publishes at start-up are validated too.

@@ -100,9 +100,9 @@ export const bunRuntime: Runtime = {
     }
   },
   readTextFile: (path) => Bun.file(path).text(),
-  async bundleBrowserModule(entryPath) {
-    // A compiled binary has no sources to bundle: `npm run build` embeds the bundle as an asset.
-    if (Bun.isStandaloneExecutable) return await Bun.file(`${import.meta.dir}/scx-client.js`).text();
+  async bundleBrowserModule(entryPath, assetName = "scx-client.js") {
+    // A compiled binary has no sources to bundle: `npm run build` embeds each bundle as an asset.
+    if (Bun.isStandaloneExecutable) return await Bun.file(`${import.meta.dir}/${assetName}`).text();
     const result = await Bun.build({ entrypoints: [entryPath], target: "browser", format: "esm", minify: true });
     if (!result.success) throw new Error(`Bundling "${entryPath}" failed: ${result.logs.join("; ")}`);
     return await result.outputs[0].text();

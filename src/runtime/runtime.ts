@@ -72,8 +72,8 @@ export interface Runtime {
   readonly name: "bun" | "deno";
   serve<T>(options: ServeOptions<T>): Promise<ServeHandle>;
   readTextFile(path: string): Promise<string>;
-  /** Bundle a TypeScript entry into one browser ES module (the client at /scx-client.js). */
-  bundleBrowserModule(entryPath: string): Promise<string>;
+  /** Bundle a TypeScript entry into one browser ES module (the client at /scx-client.js); in a compiled binary, the embedded asset `assetName`. */
+  bundleBrowserModule(entryPath: string, assetName?: string): Promise<string>;
   fileExists(path: string): Promise<boolean>;
   /** Serve a file from disk as an HTTP response, or undefined when missing. */
   fileResponse(path: string): Promise<Response | undefined>;

@@ -34,6 +34,7 @@ import type { AuthEngine } from "../auth/AuthEngine.ts";
 import { type ControlPlane, threadAnswerTimeout } from "../control/ControlPlane.ts";
 import type { ServerApi } from "../http/ServerApi.ts";
 import { ServerOperations } from "./ServerOperations.ts";
+import { AdminHub } from "../admin/AdminHub.ts";
 
 export interface ScxServerOptions {
   config: Config;
@@ -61,6 +62,8 @@ export class ScxServer {
   #handle: ServeHandle | null = null;
   #started = false;
   #ops: ServerOperations | null = null;
+  /** Host stats once a second for the admin page and /metrics (with admin.password or api.key). */
+  #hub: AdminHub | null = null;
 
   constructor(options: ScxServerOptions) {
     this.#options = options;
@@ -166,19 +169,20 @@ export class ScxServer {
       }
       const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime.readTextFile, log);
       this.#worker.setAuthEngine(auth);
-      await this.#operations.start();
+      await this.#operations.start(undefined, () => this.#hub?.hostInfo() ?? {});
       ({ handle: this.#handle } = await startSocketWorker({
         worker: this.#worker, runtime, reusePort: false, script: this.config.worker,
         control: this.#operations, handlers: this.#operations.handlers,
       }));
       await this.#operations.serveApiPort();
+      this.#startHub();
       return;
     }
     // Worker threads share the port (reusePort): refuse a port another process holds (PortInUseError).
     await assertPortFree(runtime, this.config.host, this.config.port).catch((error) => { this.#started = false; throw error; });
     // server.exchange publishes from this thread: they meet the contracts as workers' do.
     if (this.config.contracts && this.#mainWorker) useContracts(this.#mainWorker, await loadContracts(this.config.contracts));
-    await this.#operations.start((query) => this.#supervisor?.ask(query, threadAnswerTimeout) ?? Promise.resolve([]));
+    await this.#operations.start((query) => this.#supervisor?.ask(query, threadAnswerTimeout) ?? Promise.resolve([]), () => this.#hub?.hostInfo() ?? {});
     this.#supervisor = new Supervisor({
       config: this.config,
       workers: this.config.workers!,
@@ -199,6 +203,7 @@ export class ScxServer {
     try {
       await this.#supervisor.start();
       await this.#operations.serveApiPort();
+      this.#startHub();
     } catch (error) {
       await this.#operations.stop();
       throw error;
@@ -213,6 +218,8 @@ export class ScxServer {
   async stop({ spreadMs = 0 }: { spreadMs?: number } = {}): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#hub?.stop();
+    this.#hub = null;
     if (this.#supervisor) {
       await this.#operations.stop();
       await this.#supervisor.drain();
@@ -232,6 +239,18 @@ export class ScxServer {
     }
     await Promise.all(this.brokers.map((broker) => broker.close()));
     await this.#operations.stop();
+  }
+
+  #startHub(): void {
+    const { admin, api } = this.config;
+    if (admin.password === undefined && api.key === undefined) return;
+    const running = (role: "worker" | "broker", id: number) => ({ role, id, state: "running" as const, restarts: 0 });
+    this.#hub = new AdminHub({
+      control: this.#operations,
+      threads: () => this.#supervisor?.threads() ?? [running("worker", 0), ...this.brokers.map((_, id) => running("broker", id))],
+      publish: admin.password === undefined ? null : (channel, data) => this.#exchange.publish(channel, data),
+    });
+    this.#hub.start();
   }
 
   #inProcessOnly(what: string): never {

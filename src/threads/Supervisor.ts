@@ -22,6 +22,8 @@ interface Slot {
   generation: number;
   lastBeat: number;
   restarts: number[];
+  /** Restarts since the supervisor started (metrics: scx_thread_restarts_total). */
+  restarted: number;
   ready: ((port: number) => void) | null;
   /** Resolvers of `running()` calls waiting for this slot's next start. */
   waiting: Array<() => void>;
@@ -77,7 +79,7 @@ export class Supervisor {
     this.#options = options;
     this.#config = options.config;
     const slot = (role: Role, id: number): Slot =>
-      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], ready: null, waiting: [], drained: null });
+      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], restarted: 0, ready: null, waiting: [], drained: null });
     for (let i = 0; i < options.brokers; i++) this.#brokers.push(slot("broker", i));
     for (let i = 0; i < options.workers; i++) this.#workers.push(slot("worker", i));
   }
@@ -139,6 +141,14 @@ export class Supervisor {
       role: slot.role, id: slot.id,
       post: slot.thread && !slot.ready ? (message: SupervisorToThread) => this.#post(slot, message) : null,
     })), query, timeoutMs);
+  }
+
+  /** Every thread's role, id, state and restarts so far (metrics and the admin page). */
+  threads(): Array<{ role: Role; id: number; state: "running" | "starting" | "down"; restarts: number }> {
+    return [...this.#workers, ...this.#brokers].map((slot) => ({
+      role: slot.role, id: slot.id, restarts: slot.restarted,
+      state: slot.thread === null ? "down" : slot.ready ? "starting" : "running",
+    }));
   }
 
   /** Resolves when this thread's next incarnation reports ready (after a kill or crash). */
@@ -235,6 +245,7 @@ export class Supervisor {
     const window = this.#options.crashWindow ?? 60_000;
     slot.restarts = slot.restarts.filter((time) => now - time < window);
     slot.restarts.push(now);
+    slot.restarted++;
     const max = this.#options.maxRestarts ?? 10;
     if (slot.restarts.length > max) {
       return this.#options.onGiveUp(`${slot.role} ${slot.id} crashed ${slot.restarts.length} times within ${window} ms; giving up`);

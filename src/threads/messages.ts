@@ -27,7 +27,7 @@ export type WorkerToBroker =
   | { t: "presence"; id: number; ch: string; limit?: number; stats?: boolean }
   | { t: "unsub"; ch: string }
   /** A publication; with `id`, answered by a pubAck (the position on kept channels, or an error). */
-  | { t: "pub"; ch: string; json: string | undefined; id?: number }
+  | { t: "pub"; ch: string; json: string | undefined; id?: number; at?: number }
   /** Read a kept channel's history (`#history`, exchange.history). */
   | { t: "hist"; id: number; ch: string; since?: StreamPosition; limit?: number }
   /** Sent after a broker restart: every channel this worker has local subscribers for. */
@@ -46,4 +46,4 @@ export type BrokerToWorker =
   /** The broker's cluster engine changed state (for /readyz). */
   | { t: "engine"; state: "ready" | "connecting" | "down" }
   /** A publication (the Publication fields beside `t`, so nothing is wrapped twice). */
-  | ({ t: "pub" } & Publication);
+  | ({ t: "pub"; at?: number } & Publication);

@@ -75,6 +75,8 @@ export class ServerSocket {
 
   /** Write one packet now (or an already-encoded frame). */
   send(packet: unknown): void {
+    // Replies built as objects here (strings come encoded from respond and the fan-out, counted there).
+    if (typeof packet === "object" && packet !== null && "rid" in packet && this.worker.counters) this.worker.counters.sent.response++;
     if (this.state === "closed") return;
     this.connection.send(typeof packet === "string" || packet instanceof Uint8Array ? packet : this.worker.codec.encode(packet));
   }
@@ -90,6 +92,7 @@ export class ServerSocket {
     } catch (error) {
       return this.respondError(rid, namedError(ErrorName.InvalidMessage, `The reply could not be encoded: ${(error as Error).message}`));
     }
+    if (this.worker.counters) this.worker.counters.sent.response++;
     this.send(frame);
   }
 
@@ -102,11 +105,13 @@ export class ServerSocket {
       frame = this.worker.codec.encode({ rid, error: dehydrateError(namedError(ErrorName.InvalidMessage,
         `The error reply could not be encoded: ${(encodeError as Error).message}`)) });
     }
+    if (this.worker.counters) this.worker.counters.sent.response++;
     this.send(frame);
   }
 
   /** Send an event that expects no reply. */
   transmit(event: string, data?: unknown): void {
+    if (this.worker.counters) this.worker.counters.sent.transmit++;
     this.send(data === undefined ? { event } : { event, data });
   }
 
@@ -123,6 +128,7 @@ export class ServerSocket {
         reject(namedError(ErrorName.Timeout, `Event response for ${event} event timed out`));
       }, timeout);
       this.#pending.set(cid, { event, resolve, reject, timer });
+      if (this.worker.counters) this.worker.counters.sent.invoke++;
       this.send(data === undefined ? { event, cid } : { event, data, cid });
     });
   }

@@ -9,10 +9,13 @@
 import type { Codec } from "../protocol/codec.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
+import type { WorkerCounters } from "../metrics/WorkerCounters.ts";
 
 export interface SocketHost {
   readonly codec: Codec;
   readonly config: { readonly ackTimeout: number };
+  /** Where sends are counted (src/metrics/); absent in tests of a socket alone. */
+  readonly counters?: WorkerCounters;
   authEngine(): AuthEngine;
   unsubscribeSocket(socket: ServerSocket, channel: string): void;
   emit(event: "authentication" | "deauthentication", socket: ServerSocket): void;

@@ -25,6 +25,9 @@ import { BrokerLinks } from "./brokerLinks.ts";
 import { ChannelTable, type Listener, type SubscribeOptions } from "./channels.ts";
 import { WorkerPresence } from "./presence.ts";
 import { keepsPublications } from "../config/channels.ts";
+import { WorkerCounters } from "../metrics/WorkerCounters.ts";
+import type { WorkerStats } from "../metrics/ThreadStats.ts";
+import { wallClock } from "../metrics/wallClock.ts";
 
 export { topicOf } from "./channels.ts";
 
@@ -54,6 +57,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   readonly channels: ChannelTable;
   /** Presence: members of local sockets, join/leave frames, #presence reads. */
   readonly presence: WorkerPresence;
+  /** What /metrics and the admin page count (src/metrics/). */
+  readonly counters = new WorkerCounters();
   #auth: AuthEngine | null;
   #serve: ServeHandle | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -115,11 +120,12 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   publish(channel: string, data: unknown, ack: "auto" | "always" | "never" = "auto"): Promise<Partial<StreamPosition>> | void {
     // A publication's data is JSON text whatever the wire codec (see publication.ts).
     const json = data === undefined ? undefined : jsonCodec.encode(data);
+    const at = wallClock();
     if (ack === "never" || (ack === "auto" && !keepsPublications(this.channels.namespace(channel)))) {
-      this.links.post(channel, { t: "pub", ch: channel, json });
+      this.links.post(channel, { t: "pub", ch: channel, json, at });
       return;
     }
-    return this.links.request<Extract<BrokerToWorker, { t: "pubAck" }>>(channel, { t: "pub", ch: channel, json }).then((ack) => {
+    return this.links.request<Extract<BrokerToWorker, { t: "pubAck" }>>(channel, { t: "pub", ch: channel, json, at }).then((ack) => {
       if (ack.error) throw namedError(ack.error.name, ack.error.message);
       return ack.position ? { offset: ack.position.offset, epoch: ack.position.epoch } : {};
     });
@@ -179,6 +185,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     const wasOpen = socket.state === "open";
     socket.cleanup(code, reason);
     this.clients.delete(socket.id);
+    this.counters.disconnected(code);
     if (wasOpen) this.emit("disconnection", socket, code, reason);
   }
 
@@ -220,6 +227,22 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   /** A broker died: hold what this worker would send it until its successor is attached. */
   brokerDown(index: number): void {
     this.links.down(index);
+  }
+
+  /** This worker's counters and gauges, for the main thread to sum (src/metrics/). */
+  stats(): WorkerStats {
+    const channels = this.channels;
+    return this.counters.snapshot({
+      id: this.id,
+      connections: () => { let n = 0; for (const socket of this.clients.values()) if (socket.state === "open") n++; return n; },
+      *channelLoads() {
+        for (const name of channels.names()) {
+          const entry = channels.get(name)!;
+          yield { channel: name, subscribers: entry.sockets.size, publications: entry.pubs };
+        }
+      },
+      engineUp: () => this.links.engineStates.size >= this.links.count && [...this.links.engineStates.values()].every((s) => s === "ready"),
+    });
   }
 
   serveHandle(): ServeHandle | null {

@@ -27,6 +27,7 @@ import type { Frame } from "../protocol/codec.ts";
 import { namedError } from "../protocol/errorNames.ts";
 import type { BrokerLinks } from "./brokerLinks.ts";
 import { Conflator } from "./conflate.ts";
+import type { WorkerCounters } from "../metrics/WorkerCounters.ts";
 import { deliverWithMiddleware, type FanoutHost } from "./deliverWithMiddleware.ts";
 
 export type Listener = (pub: Publication) => void;
@@ -48,10 +49,13 @@ export interface LocalChannel {
   /** The last offset this worker delivered live. */
   last: StreamPosition | null;
   conflator: Conflator | null;
+  /** Publications this worker received for the channel (metrics: busiest channels). */
+  pubs: number;
 }
 
 export interface ChannelHost extends FanoutHost {
   readonly links: BrokerLinks;
+  readonly counters?: WorkerCounters;
   serveHandle(): ServeHandle | null;
 }
 
@@ -164,11 +168,13 @@ export class ChannelTable {
   }
 
   /** A live publication from a broker. */
-  receive(pub: Publication): void {
+  receive(pub: Publication & { at?: number }): void {
     const entry = this.#channels.get(pub.ch);
     if (!entry) return;
+    entry.pubs++;
     if (!entry.kept && !entry.conflator && !entry.listeners && this.host.middlewares.outbound.length === 0) {
       this.host.serveHandle()?.publish(entry.topic, this.host.codec.publishFrame(pub.ch, pub.json));
+      this.host.counters?.delivered(pub.at, entry.sockets.size);
       return;
     }
     if (entry.kept && pub.offset !== undefined) {
@@ -185,10 +191,11 @@ export class ChannelTable {
     return entry.wire ? codec.publishFrame(pub.ch, pub.json, pub.offset, pub.epoch) : codec.publishFrame(pub.ch, pub.json);
   }
 
-  #deliver(entry: LocalChannel, pub: Publication): void {
+  #deliver(entry: LocalChannel, pub: Publication & { at?: number }): void {
     const frame = this.frameOf(entry, pub);
     if (this.host.middlewares.outbound.length === 0) this.host.serveHandle()?.publish(entry.topic, frame);
     else deliverWithMiddleware(this.host, this.#joined(entry), entry, pub, frame);
+    this.host.counters?.delivered(pub.at, entry.sockets.size - (entry.catching?.size ?? 0));
     if (entry.listeners) for (const listener of entry.listeners) listener(pub);
     if (!entry.catching) return;
     for (const [socket, catchup] of entry.catching) {
@@ -235,6 +242,7 @@ export class ChannelTable {
   #sendTo(entry: LocalChannel, socket: ServerSocket, pub: Publication, frame = this.frameOf(entry, pub)): void {
     if (this.host.middlewares.outbound.length === 0) socket.send(frame);
     else deliverWithMiddleware(this.host, [socket], entry, pub, frame);
+    if (this.host.counters) this.host.counters.sent.publish++;
   }
 
   #join(entry: LocalChannel, socket: ServerSocket): void {
@@ -255,7 +263,7 @@ export class ChannelTable {
     const entry: LocalChannel = {
       name: channel, topic: topicOf(channel), namespace,
       kept: keepsPublications(namespace), wire: namespace?.history !== undefined,
-      sockets: new Set(), catching: null, listeners: null, last: null, conflator: null,
+      sockets: new Set(), catching: null, listeners: null, last: null, conflator: null, pubs: 0,
     };
     if (namespace?.conflate) entry.conflator = new Conflator(namespace.conflate, (pub) => this.#deliver(entry, pub));
     this.#channels.set(channel, entry);

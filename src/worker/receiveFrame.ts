@@ -74,6 +74,7 @@ function handleBatch(
 function handleOne(worker: SocketWorker, socket: ServerSocket, value: unknown, deep = false): Promise<void> | void {
   if (deep && valueNestsDeeperThan(value, maxNesting + 1)) return refuseTooDeep(socket, value);
   const packet = classify(value);
+  worker.counters.received[packet.kind]++;
   if (socket.state === "connecting") {
     if (packet.kind !== "handshake") return socket.disconnect(CloseCode.MessageBeforeHandshake);
     return handshake(worker, socket, packet);
