@@ -13,6 +13,7 @@ import { nearestKey } from "./src/config/nearestKey.ts";
 import { tokenCommand } from "./src/server/tokenCommand.ts";
 import { createCommand } from "./src/server/createCommand.ts";
 import { healthcheckCommand } from "./src/server/healthcheckCommand.ts";
+import { contractsCommand } from "./src/server/contractsCommand.ts";
 import { referenceCommand } from "./src/server/referenceCommand.ts";
 import { commandHelp, commands, overviewHelp } from "./src/server/commandHelp.ts";
 import { parseArgs } from "./src/server/parseArgs.ts";
@@ -25,7 +26,7 @@ const commit = (globalThis as { SCX_COMMIT?: string }).SCX_COMMIT ?? "dev";
 const version = packageJson.version;
 
 /** Errors an operator fixes: printed as they are (one line each) with exit code 2. */
-const operatorErrors = new Set(["ConfigError", "UsageError", "PortInUseError", "ListenError"]);
+const operatorErrors = new Set(["ConfigError", "UsageError", "PortInUseError", "ListenError", "ContractsError"]);
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -65,6 +66,8 @@ async function main(args: string[]): Promise<number> {
     }
     case "healthcheck":
       return await healthcheckCommand(runtime, rest);
+    case "contracts":
+      return await contractsCommand(runtime, rest, cwd, version);
     case "--version":
     case "-v":
     case "version":

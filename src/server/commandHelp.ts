@@ -8,7 +8,7 @@
 import { configFlagsHelp } from "../config/configFlags.ts";
 
 /** The commands; each takes `--help` (`scx token --help`). */
-export const commands = ["serve", "check", "config", "token", "create", "healthcheck"] as const;
+export const commands = ["serve", "check", "config", "token", "create", "healthcheck", "contracts"] as const;
 /** One of `commands`. */
 export type Command = (typeof commands)[number];
 
@@ -33,6 +33,7 @@ Usage:
   scx token verify <token> [file]  Say whether a token is valid, and why not
   scx create <dir>                 Write a runnable app (config, worker script, page)
   scx healthcheck [config | url]   Exit 0 if the local server answers /health-check
+  scx contracts asyncapi [file]    Print the AsyncAPI 3.0 document of the config's contracts
   scx --version                    Print the version and commit
   scx <command> --help             Print a command's usage
 
@@ -119,6 +120,18 @@ Write a runnable app into a new (or empty) folder: scx.yaml, a worker script, a 
 
 Example:
   scx create my-app && cd my-app && scx serve
+`;
+    case "contracts":
+      return `Usage: scx contracts asyncapi [file | dir] [flags]
+
+Print, as JSON, the AsyncAPI 3.0 document of the contracts module the config names
+(contracts: ./contracts.ts): every channel pattern with its publication schema, every
+procedure (request and reply) and receiver, the schemas as JSON Schema.
+
+${configFlagsNote}
+
+Example:
+  scx contracts asyncapi scx.yaml > asyncapi.json
 `;
     case "healthcheck":
       return `Usage: scx healthcheck [config | url]

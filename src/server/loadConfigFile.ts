@@ -43,7 +43,7 @@ export async function loadConfigFile(
   const dir = path === null ? cwd : path.slice(0, path.lastIndexOf("/")) || "/";
   const config = resolvePaths(parseConfig(text, shown, env, flags), dir);
   const kinds = new Map<string, "file" | "folder" | null>();
-  for (const value of [config.worker, config.static, config.tls?.certFile, config.tls?.keyFile, config.auth.keyFile,
+  for (const value of [config.worker, config.contracts?.file, config.static, config.tls?.certFile, config.tls?.keyFile, config.auth.keyFile,
     config.auth.publicKeyFile, ...config.auth.verifyKeys.map((entry) => entry.keyFile)]) {
     if (value) kinds.set(value, await kindOf(value));
   }
