@@ -12,7 +12,10 @@ import uPlot from "uplot";
 const keep = 120;
 
 export function rateChart(container: HTMLElement): { push(time: number, inbound: number, outbound: number): void } {
-  const data: [number[], number[], number[]] = [[], [], []];
+  // Two minutes of empty history, so the time axis spans its full width from the start.
+  const start = Math.floor(Date.now() / 1000);
+  const data: [number[], Array<number | null>, Array<number | null>] = [[], [], []];
+  for (let t = start - keep; t < start; t++) { data[0].push(t); data[1].push(null); data[2].push(null); }
   const plot = new uPlot({
     width: container.clientWidth || 600, height: 220,
     legend: { show: false }, cursor: { drag: { x: false, y: false } },
@@ -27,7 +30,7 @@ export function rateChart(container: HTMLElement): { push(time: number, inbound:
       { label: "in", stroke: "#4f46e5", width: 2, fill: "rgba(79,70,229,0.08)", points: { show: false } },
       { label: "out", stroke: "#0ea5e9", width: 2, fill: "rgba(14,165,233,0.08)", points: { show: false } },
     ],
-  }, data, container);
+  }, data as uPlot.AlignedData, container);
   new ResizeObserver(() => plot.setSize({ width: container.clientWidth, height: 220 })).observe(container);
   return {
     push(time, inbound, outbound) {
@@ -35,7 +38,7 @@ export function rateChart(container: HTMLElement): { push(time: number, inbound:
       data[1].push(inbound);
       data[2].push(outbound);
       if (data[0].length > keep) for (const series of data) series.shift();
-      plot.setData(data);
+      plot.setData(data as uPlot.AlignedData);
     },
   };
 }

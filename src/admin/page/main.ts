@@ -86,9 +86,11 @@ function render(): void {
   const counts = deliveryBuckets.map((_, i) => views.reduce((n, v) => n + (v.snap.delivery.counts[i] ?? 0) - (v.prev?.delivery.counts[i] ?? 0), 0));
   const recent = counts.some((n) => n > 0);
   const histogram = recent ? counts : deliveryBuckets.map((_, i) => views.reduce((n, v) => n + (v.snap.delivery.counts[i] ?? 0), 0));
-  $("kpi-p50").textContent = formatSeconds(quantile(histogram, deliveryBuckets, 0.5));
+  const p50 = quantile(histogram, deliveryBuckets, 0.5);
+  // Buckets give upper bounds: "at most".
+  $("kpi-p50").textContent = p50 === null ? "–" : `≤ ${formatSeconds(p50)}`;
   const p99 = quantile(histogram, deliveryBuckets, 0.99);
-  $("kpi-p99").textContent = p99 === null ? "no publications yet" : `p99 ${formatSeconds(p99)}${recent ? "" : " · since start"}`;
+  $("kpi-p99").textContent = p99 === null ? "no publications yet" : `p99 ≤ ${formatSeconds(p99)}${recent ? "" : " · since start"}`;
   renderChannels(views);
   renderHosts(views);
 }

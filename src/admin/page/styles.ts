@@ -12,7 +12,7 @@ export const adminStyles = `
 * { box-sizing: border-box; }
 html, body { margin:0; background:var(--bg); color:var(--ink); font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; }
 a { color:var(--brand); }
-header { position:sticky; top:0; z-index:5; display:flex; align-items:center; gap:16px; padding:12px 24px;
+header { display:flex; align-items:center; gap:16px; padding:12px 24px;
   background:#111827; color:#fff; box-shadow:0 1px 0 rgba(0,0,0,.2); }
 header .logo { font-weight:700; letter-spacing:.3px; font-size:16px; display:flex; align-items:center; gap:8px; }
 header .logo b { background:linear-gradient(135deg,var(--brand),var(--brand2)); border-radius:7px; padding:2px 7px; font-size:13px; }
