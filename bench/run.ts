@@ -5,6 +5,7 @@
  * of both are printed beside each figure so the reader can judge.
  */
 import { cpuSeconds, loadgen, rssKb, startServer } from "./processes.ts";
+import { presenceScenario } from "./presence.ts";
 import { apiScenario } from "./api.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
@@ -158,6 +159,11 @@ const scenarios: Record<string, () => Promise<void>> = {
   /** Issue 13: POST /api/publish requests/s to one channel with 1,000 subscribers. */
   async api() {
     await apiScenario(rows, results);
+  },
+
+  /** Issue 12: 10,000 members joining one channel with and without presence; join/leave churn. */
+  async presence() {
+    await presenceScenario(rows, results);
   },
 
   async redis() {
