@@ -7,6 +7,7 @@
 import { cpuSeconds, loadgen, rssKb, startServer } from "./processes.ts";
 import { presenceScenario } from "./presence.ts";
 import { apiScenario } from "./api.ts";
+import { metricsScenario } from "./metrics.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
 const rows: Row[] = [];
@@ -154,6 +155,11 @@ const scenarios: Record<string, () => Promise<void>> = {
     rows.push({ scenario: "binary start → first accepted connection", target: "dist/scx, 1 worker thread", figure: `median ${times[3].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[6].toFixed(0)})`, note: "target ≤ 50 ms" });
     rows.push({ scenario: "binary size", target: "dist/scx", figure: `${(size / 1e6).toFixed(1)} MB` });
     results.binary = { startMs: times, size };
+  },
+
+  /** Issue 13: fan-out with metrics on (hub summing each second, /metrics scraped) against the ceiling. */
+  async metrics() {
+    await metricsScenario(rows, results);
   },
 
   /** Issue 13: POST /api/publish requests/s to one channel with 1,000 subscribers. */
