@@ -86,6 +86,21 @@ describe("RedisControl across hosts", () => {
   }, 20_000);
 });
 
+describe("RedisControl without Redis", () => {
+  test("RedisControl.start() with no Redis listening returns within 1 s, and ask() answers for this host alone", async () => {
+    const gone = await startRedis();
+    await gone.stop();
+    const transport = new RedisControl({ url: gone.url, prefix: "y:", timeoutMs: 500 });
+    const started = Date.now();
+    await transport.start(echo(transport));
+    expect(Date.now() - started).toBeLessThan(2000);
+    const answers = await transport.ask({ op: "stats" });
+    expect(answers[0]!.host).toBe(transport.hostId);
+    expect(answers[1]!.error).toStartWith("Other hosts could not be asked");
+    await transport.close();
+  }, 20_000);
+});
+
 describe("askWithin()", () => {
   test("askWithin() resolves as soon as every party answered, in the order expected", async () => {
     const pending = askWithin(["a", "b"], 10_000, (party) => `${party}?`);

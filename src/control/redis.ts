@@ -68,14 +68,26 @@ export class RedisControl implements ClusterControl {
     return `${this.#options.prefix}control:hosts`;
   }
 
+  /**
+   * Connect, listen and register this host. Waits for that at most 1 s: with Redis
+   * down, scx still starts (node-redis keeps reconnecting and resubscribes by itself; the
+   * heartbeat registers the host once Redis is back), and asks meanwhile answer for this
+   * host alone with an entry saying the others could not be asked.
+   */
   async start(local: LocalAnswer): Promise<void> {
     this.#local = local;
     const { prefix } = this.#options;
-    await Promise.all([this.#cmd.connect(), this.#sub.connect()]);
-    await this.#sub.subscribe(`${prefix}control`, (message) => void this.#onRequest(message));
-    await this.#sub.subscribe(`${prefix}control:${this.hostId}`, (message) => this.#onReply(message));
-    await this.#heartbeat();
     this.#beat = setInterval(() => void this.#heartbeat(), this.#options.beatMs);
+    const ready = (async () => {
+      await Promise.all([this.#cmd.connect(), this.#sub.connect()]);
+      await this.#sub.subscribe(`${prefix}control`, (message) => void this.#onRequest(message));
+      await this.#sub.subscribe(`${prefix}control:${this.hostId}`, (message) => this.#onReply(message));
+      await this.#heartbeat();
+    })();
+    ready.catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([ready, new Promise((resolve) => { timer = setTimeout(resolve, 1000); })]);
+    clearTimeout(timer);
   }
 
   async ask(query: ControlQuery): Promise<HostAnswer[]> {
@@ -109,7 +121,9 @@ export class RedisControl implements ClusterControl {
     this.#beat = null;
     this.#local = null;
     if (this.#cmd.isReady) await this.#command(["ZREM", this.#hostsKey, this.hostId]).catch(() => {});
-    await Promise.all([this.#cmd, this.#sub].map((client) => client.isOpen ? client.close().catch(() => {}) : undefined));
+    // A connection still trying to reach Redis is dropped at once (close would wait for it).
+    await Promise.all([this.#cmd, this.#sub].map((client) =>
+      client.isReady ? client.close().catch(() => {}) : client.isOpen ? client.destroy() : undefined));
   }
 
   async #heartbeat(): Promise<void> {
