@@ -6,6 +6,7 @@ import { scClient } from "./scClient.ts";
 import { type Frame, Frame, sent, short, text } from "./fuzzFrames.ts";
 import { bystanderChannel, within } from "./fuzzValues.ts";
 import { decode } from "./fuzzOracle.ts";
+import type { Codec } from "../../src/protocol/codec.ts";
 
 // ---------------------------------------------------------------------------------------
 // Raw sockets that record every reply by rid
@@ -26,7 +27,8 @@ export class Wire {
   readonly #recent: string[] = [];
   readonly #frameWaiters = new Set<(frame: string) => void>();
 
-  constructor(url: string, readonly keepFrames = false) {
+  /** `codec`: a binary codec's frames are decoded with it (kept frames as their JSON). */
+  constructor(url: string, readonly keepFrames = false, readonly codec: Codec | null = null) {
     this.ws = new WebSocket(url);
     this.ws.binaryType = "arraybuffer";
     this.opened = new Promise((resolve, reject) => {
@@ -37,7 +39,9 @@ export class Wire {
       this.ws.onclose = (event) => resolve(this.closedWith = { code: event.code, reason: event.reason });
     });
     this.ws.onmessage = (event) => {
-      const frame = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data);
+      const binary = typeof event.data !== "string" && this.codec !== null;
+      const decoded = binary ? this.codec!.decode(new Uint8Array(event.data)) : undefined;
+      const frame = binary ? JSON.stringify(decoded) : typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data);
       if (this.keepFrames) {
         this.frames.push(frame);
         for (const waiter of [...this.#frameWaiters]) waiter(frame);
@@ -53,15 +57,16 @@ export class Wire {
     };
   }
 
-  static async open(url: string, keepFrames = false): Promise<Wire> {
-    const wire = new Wire(url, keepFrames);
+  static async open(url: string, keepFrames = false, codec: Codec | null = null): Promise<Wire> {
+    const wire = new Wire(url, keepFrames, codec);
     await wire.opened;
     return wire;
   }
 
-  static async handshaken(url: string, keepFrames = false): Promise<Wire> {
-    const wire = await Wire.open(url, keepFrames);
-    wire.send({ text: JSON.stringify({ event: "#handshake", data: { authToken: null }, cid: 1 }) });
+  static async handshaken(url: string, keepFrames = false, codec: Codec | null = null): Promise<Wire> {
+    const wire = await Wire.open(url, keepFrames, codec);
+    const handshake = { event: "#handshake", data: { authToken: null }, cid: 1 };
+    wire.send(codec ? { bytes: codec.encode(handshake) as Uint8Array } : { text: JSON.stringify(handshake) });
     wire.id = (await wire.reply(1, 5000)).data.id;
     return wire;
   }
