@@ -160,3 +160,24 @@ describe("formatMetrics()", () => {
     expect(Number(histogram!.metrics[0]!.sum)).toBeCloseTo(0.5055);
   });
 });
+
+describe("server.metrics()", () => {
+  test("server.metrics() gives the same page without HTTP or a key, in-process (workers: 0)", async () => {
+    const local = createServer({ host: "127.0.0.1", port: 0, workers: 0, logLevel: "silent" });
+    await local.start();
+    const client = sc.create({ hostname: "127.0.0.1", port: local.port, autoReconnect: false });
+    try {
+      await client.listener("connect").once();
+      await client.invokePublish("solo", 1);
+      const families = new Map((parsePrometheusTextFormat(await local.metrics()) as Family[]).map((f) => [f.name, f]));
+      expect(value(families, "scx_connections")).toBe(1);
+      expect(value(families, "scx_messages_received_total", { type: "publish" })).toBe(1);
+      expect((await local.stats()).threads.map((t) => `${t.role} ${t.id}`)).toEqual(["worker 0", "broker 0"]);
+      // Without api.key there is no /metrics route.
+      expect((await fetch(`http://127.0.0.1:${local.port}/metrics`)).status).toBe(404);
+    } finally {
+      client.disconnect();
+      await local.stop();
+    }
+  }, 30_000);
+});

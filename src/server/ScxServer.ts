@@ -35,6 +35,9 @@ import { type ControlPlane, threadAnswerTimeout } from "../control/ControlPlane.
 import type { ServerApi } from "../http/ServerApi.ts";
 import { ServerOperations } from "./ServerOperations.ts";
 import { AdminHub } from "../admin/AdminHub.ts";
+import { hostSnapshot } from "../admin/hostSnapshot.ts";
+import { renderMetrics } from "../metrics/renderMetrics.ts";
+import type { HostSnapshot } from "../metrics/HostStats.ts";
 
 export interface ScxServerOptions {
   config: Config;
@@ -125,6 +128,16 @@ export class ScxServer {
     return this.#operations;
   }
 
+  /** This host's stats summed over all its threads, as /metrics and the admin page see them (after start). */
+  stats(): Promise<HostSnapshot> {
+    return hostSnapshot(this.#operations);
+  }
+
+  /** This host's /metrics page in the Prometheus text format, without HTTP or a key (after start). */
+  async metrics(): Promise<string> {
+    return renderMetrics(await this.stats());
+  }
+
   /** The bound api.port (0 when the API is on the public port or off). */
   get apiPort(): number {
     return this.#operations.apiPort;
@@ -169,7 +182,7 @@ export class ScxServer {
       }
       const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime.readTextFile, log);
       this.#worker.setAuthEngine(auth);
-      await this.#operations.start(undefined, () => this.#hub?.hostInfo() ?? {});
+      await this.#operations.start(undefined, () => this.#hub?.hostInfo() ?? { threads: this.#threadList() });
       ({ handle: this.#handle } = await startSocketWorker({
         worker: this.#worker, runtime, reusePort: false, script: this.config.worker,
         control: this.#operations, handlers: this.#operations.handlers,
@@ -182,7 +195,7 @@ export class ScxServer {
     await assertPortFree(runtime, this.config.host, this.config.port).catch((error) => { this.#started = false; throw error; });
     // server.exchange publishes from this thread: they meet the contracts as workers' do.
     if (this.config.contracts && this.#mainWorker) useContracts(this.#mainWorker, await loadContracts(this.config.contracts));
-    await this.#operations.start((query) => this.#supervisor?.ask(query, threadAnswerTimeout) ?? Promise.resolve([]), () => this.#hub?.hostInfo() ?? {});
+    await this.#operations.start((query) => this.#supervisor?.ask(query, threadAnswerTimeout) ?? Promise.resolve([]), () => this.#hub?.hostInfo() ?? { threads: this.#threadList() });
     this.#supervisor = new Supervisor({
       config: this.config,
       workers: this.config.workers!,
@@ -241,13 +254,18 @@ export class ScxServer {
     await this.#operations.stop();
   }
 
+  /** This host's threads: the supervisor's, or in-process the one worker and the brokers. */
+  #threadList() {
+    const running = (role: "worker" | "broker", id: number) => ({ role, id, state: "running" as const, restarts: 0 });
+    return this.#supervisor?.threads() ?? [running("worker", 0), ...this.brokers.map((_, id) => running("broker", id))];
+  }
+
   #startHub(): void {
     const { admin, api } = this.config;
     if (admin.password === undefined && api.key === undefined) return;
-    const running = (role: "worker" | "broker", id: number) => ({ role, id, state: "running" as const, restarts: 0 });
     this.#hub = new AdminHub({
       control: this.#operations,
-      threads: () => this.#supervisor?.threads() ?? [running("worker", 0), ...this.brokers.map((_, id) => running("broker", id))],
+      threads: () => this.#threadList(),
       publish: admin.password === undefined ? null : (channel, data) => this.#exchange.publish(channel, data),
     });
     this.#hub.start();
