@@ -72,9 +72,14 @@ for (const workers of [0, 2]) {
 
     test("#presence lists three members of two users with middleware info; #presenceStats says 3 clients, 2 users; #leave on disconnect", async () => {
       const ch = room();
-      const ann1 = await client("ann", "Ann");
-      const ann2 = await client("ann", "Ann");
-      const bob = await client("bob", "Bob");
+      // Three clients on two workers: ann's two tabs on different workers, bob beside the first.
+      const [first, second] = await spread(2);
+      const [ann1, bob, ann2] = [first![0]!, first![1]!, second![0]!];
+      for (const [socket, user, name] of [[ann1, "ann", "Ann"], [ann2, "ann", "Ann"], [bob, "bob", "Bob"]] as const) {
+        expect((await invoke(socket, "login", { user, name })).data).toBe("ok");
+        socket.events = []; // #setAuthToken
+      }
+      if (workers) expect(new Set([ann1.worker, ann2.worker, bob.worker]).size).toBe(2);
       for (const socket of [ann1, ann2, bob]) expect(await subscribe(socket, ch)).toEqual({ rid: socket.cid });
       // The reply came after the member was registered: a #presence right after lists it.
       const list = await invoke(bob, "#presence", { channel: ch });
@@ -121,12 +126,15 @@ for (const workers of [0, 2]) {
       await subscribe(a, secret);
       const blocked = await invoke(a, "#presence", { channel: secret });
       expect(blocked.error).toEqual({ name: "ForbiddenError", message: "Nobody may see who is in the secret room" });
+      // Middleware that allows everything cannot let a non-subscriber in.
+      const open = room("room/open");
+      expect((await invoke(a, "#presence", { channel: open })).error.name).toBe("InvalidActionError");
       // A channel without presence: the same named error, never NoProcedureError.
       await subscribe(a, "plain-" + uniq);
       expect((await invoke(a, "#presence", { channel: "plain-" + uniq })).error.name).toBe("InvalidActionError");
     });
 
-    test("presence without joinLeave keeps the list but sends no #join/#leave; #unsubscribe leaves", async () => {
+    test("#presence without joinLeave keeps the list but sends no #join/#leave; #unsubscribe leaves", async () => {
       const ch = room("quiet");
       const a = await client("ann");
       const b = await client("bob");
@@ -150,7 +158,7 @@ for (const workers of [0, 2]) {
     });
 
     if (workers) {
-      test("a crashed worker's members leave at once, with #leave to the others", async () => {
+      test("BrokerPresence: a crashed worker's members leave at once, with #leave to the others", async () => {
         const ch = room();
         const [onZero, onOne] = await spread(2);
         const victims = onZero!.slice(0, 2);
