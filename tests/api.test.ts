@@ -64,6 +64,8 @@ describe("validation", () => {
     ["/broadcast", { channels: [], data: 1 }, 'Invalid request body: "channels": expected at least one channel'],
     ["/disconnect", { user: "a", client: "b" }, 'Invalid request body: "user": give either user or client, not both or neither'],
     ["/disconnect", { user: "a", code: "x" }, 'Invalid request body: "code": expected number, received string'],
+    ["/disconnect", { user: "a", code: 1006 }, 'Invalid request body: "code": expected 1000 or a code from 3000 to 4999'],
+    ["/disconnect", { user: "a", reason: "é".repeat(62) }, 'Invalid request body: "reason": expected at most 123 bytes (UTF-8)'],
     ["/subscribe", { user: "a" }, 'Invalid request body: "channel": expected string, received undefined'],
     ["/publish", "{not json", "Invalid request body: not JSON"],
   ];

@@ -36,8 +36,10 @@ export const apiSchemas = {
   disconnect: {
     body: z.strictObject({
       user: user.optional(), client: client.optional(),
-      code: z.number().int().min(CloseCode.Normal).max(4999).optional().describe("Close code (default 1000)"),
-      reason: z.string().max(123).optional().describe("Close reason (at most 123 bytes)"),
+      code: z.number().int().refine((code) => code === CloseCode.Normal || (code >= 3000 && code <= 4999), "expected 1000 or a code from 3000 to 4999")
+        .optional().describe("Close code: 1000 (the default) or 3000–4999"),
+      reason: z.string().refine((text) => new TextEncoder().encode(text).length <= 123, "expected at most 123 bytes (UTF-8)")
+        .optional().describe("Close reason, at most 123 bytes"),
     }).superRefine(oneTarget),
     response: targetCount("disconnected"),
   },
