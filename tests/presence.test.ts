@@ -13,6 +13,9 @@ import { RedisPresenceStore } from "../src/presence/redis.ts";
 import type { PresenceEvent } from "../src/presence/PresenceStore.ts";
 import { RedisEngine } from "../src/cluster/redis.ts";
 import { createLogger } from "../src/log/logger.ts";
+import { Broker } from "../src/broker/Broker.ts";
+import { localLinkPair } from "../src/threads/localLink.ts";
+import type { BrokerToWorker, WorkerToBroker } from "../src/threads/messages.ts";
 
 const quiet = createLogger({ level: "silent", role: "test", id: 0, sink: () => {} });
 const timeoutMs = 400;
@@ -101,6 +104,32 @@ describe("RedisPresenceStore", () => {
     for (let i = 0; i < 100 && got.length < 2; i++) await Bun.sleep(20);
     expect(got.map((event) => event.join)).toEqual([true, false]);
     await b!.close();
+  });
+
+  test("BrokerPresence: a host whose members were swept while Redis was out of its reach registers them again at its next heartbeat", async () => {
+    const ttl = 0.6;
+    const engine = new RedisEngine({ urls: [redis.url], prefix: "rs:", log: quiet, timeoutMs, presenceTtl: ttl });
+    await engine.connect();
+    const broker = new Broker({ engine, channels: [{ match: "room/*", presence: true, joinLeave: false, latest: false }] });
+    const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
+    const acks: BrokerToWorker[] = [];
+    workerSide.onMessage((message) => acks.push(message));
+    broker.attachWorker(0, brokerSide);
+    workerSide.post({ t: "sub", ch: "room/s", id: 1, member: { client: "c1", user: "ann", info: null } });
+    while (!acks.some((m) => m.t === "subAck")) await Bun.sleep(10);
+    expect(await engine.presence.stats("room/s")).toEqual({ clients: 1, users: 1 });
+    // Another host swept this one (as if its heartbeats had not reached Redis for the ttl).
+    const other = deadHost(ttl);
+    await probe.del(`rs:palive:${engine.presence.hostId}`);
+    await probe.sendCommand(["EVAL", (await import("../src/presence/redisScripts.ts")).beatScript, "0", "rs:", other.hostId, "600", "0"]);
+    expect(await engine.presence.stats("room/s")).toEqual({ clients: 0, users: 0 });
+    const until = Date.now() + 3000;
+    while ((await engine.presence.stats("room/s")).clients === 0) {
+      expect(Date.now()).toBeLessThan(until);
+      await Bun.sleep(20);
+    }
+    expect(await engine.presence.members("room/s", 10)).toEqual([{ client: "c1", user: "ann", info: null }]);
+    await broker.close();
   });
 
   test("RedisPresenceStore keeps members in a hash per channel and a user-count hash (stats read two HLENs, no scan)", async () => {

@@ -24,8 +24,8 @@ type PresenceAck = Extract<BrokerToWorker, { t: "presenceAck" }>;
 export class BrokerPresence {
   readonly #find: (channel: string) => ChannelNamespace | null;
   #store: PresenceStore;
-  /** worker id → `<client>\n<ch>` → channel, of the members that worker registered */
-  readonly #byWorker = new Map<number, Map<string, string>>();
+  /** worker id → `<client>\n<ch>` → the member that worker registered there */
+  readonly #byWorker = new Map<number, Map<string, { ch: string; member: Member }>>();
 
   constructor(
     namespaces: readonly ChannelNamespace[],
@@ -37,10 +37,25 @@ export class BrokerPresence {
     this.#store = store;
   }
 
-  /** Use a store shared by every host (the engine's); its events come back through `deliver`. */
+  /**
+   * Use a store shared by every host (the engine's); its events come back through
+   * `deliver`. Members registered before (the engine came later) move to it.
+   */
   useStore(store: PresenceStore): void {
     this.#store = store;
     store.onEvent?.((event) => this.deliver(event));
+    store.onSwept?.(() => this.#registerAgain());
+    this.#registerAgain();
+  }
+
+  /** Every member this broker knows of, into the store again (a join only where it was missing). */
+  #registerAgain(): void {
+    for (const mine of this.#byWorker.values()) {
+      for (const { ch, member } of mine.values()) {
+        whenReady(this.#store.add(ch, member, this.#find(ch)?.joinLeave ?? false), () => {},
+          (error) => this.log?.warn("Presence: could not register a member again", { channel: ch, error: String(error) }));
+      }
+    }
   }
 
   get store(): PresenceStore {
@@ -56,7 +71,7 @@ export class BrokerPresence {
   join(worker: number, ch: string, member: Member, silent = false): void | Promise<ErrorRecord | void> {
     let mine = this.#byWorker.get(worker);
     if (!mine) this.#byWorker.set(worker, mine = new Map());
-    mine.set(member.client + "\n" + ch, ch);
+    mine.set(member.client + "\n" + ch, { ch, member });
     const announce = this.#find(ch)?.joinLeave ?? false;
     const added = this.#store.add(ch, member, announce);
     const then = (isNew: boolean) => {
@@ -82,7 +97,7 @@ export class BrokerPresence {
     const mine = this.#byWorker.get(worker);
     if (!mine) return;
     this.#byWorker.delete(worker);
-    for (const [key, ch] of mine) this.leave(worker, ch, key.slice(0, key.indexOf("\n")));
+    for (const { ch, member } of mine.values()) this.leave(worker, ch, member.client);
   }
 
   /** Answer a worker's `#presence` or `#presenceStats` read. */

@@ -51,5 +51,7 @@ export interface PresenceStore {
   stats(ch: string): Maybe<PresenceStats>;
   /** Events from every host (stores that publish to hosts). */
   onEvent?(handler: (event: PresenceEvent) => void): void;
+  /** This host's members were removed behind its back (Redis out of reach past the ttl): add them again. */
+  onSwept?(handler: () => void): void;
   close(): Promise<void>;
 }

@@ -43,6 +43,7 @@ export class RedisPresenceStore implements PresenceStore {
   readonly #options: RedisPresenceOptions;
   readonly #livenessMs: string;
   #handler: ((event: PresenceEvent) => void) | null = null;
+  #swept: (() => void) | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: RedisPresenceOptions) {
@@ -86,6 +87,11 @@ export class RedisPresenceStore implements PresenceStore {
     this.#handler = handler;
   }
 
+  /** Called when this host's members were swept (Redis out of reach past the ttl): register them again. */
+  onSwept(handler: () => void): void {
+    this.#swept = handler;
+  }
+
   /** A message from a channel's pub/sub channel that starts with `presenceMark`. */
   receive(ch: string, message: string): void {
     this.#handler?.({ ch, join: message.charCodeAt(1) === 49 /* 1 */, member: JSON.parse(message.slice(2)) });
@@ -101,8 +107,13 @@ export class RedisPresenceStore implements PresenceStore {
 
   #beat(drop: string): void {
     for (const call of this.#beatCalls(drop)) {
-      call.then((removed) => {
-        if (Number(removed) > 0) this.#options.log?.info("Removed the members of hosts that stopped", { members: removed });
+      call.then((reply) => {
+        const [removed, swept] = reply as [number, number];
+        if (removed > 0) this.#options.log?.info("Removed the members of hosts that stopped", { members: removed });
+        if (swept > 0) {
+          this.#options.log?.warn("This host's presence members were removed while Redis was out of reach: registering them again");
+          this.#swept?.();
+        }
       }, () => {});
     }
   }

@@ -4,6 +4,9 @@
  * - `Ppu:ch`  hash user → connections of that user in the channel (`#presenceStats` users = HLEN)
  * - `Pph:h`   set of `<client>\n<ch>`: what host h registered, for the sweep
  * - `Ppalive:h` expiring key refreshed by host h's heartbeat; `Pphosts` set of hosts
+ * - `Ppswept:h` set when host h's members were swept (its heartbeat stopped, or Redis was
+ *   out of its reach past the ttl): host h's next heartbeat sees it and registers its
+ *   members again
  * Join/leave events go to the channel's pub/sub channel (`P` + ch) as `!1<member JSON>` /
  * `!0<member JSON>`, in the same script as the change. A removal deletes the hash field
  * first and only then announces, so when two hosts race to remove one member only the
@@ -75,28 +78,32 @@ return { redis.call('HLEN', ARGV[1] .. 'p:' .. ARGV[2]), redis.call('HLEN', ARGV
 /**
  * The heartbeat. ARGV: prefix, host, liveness ms, drop ('1': this host leaves now, its
  * members removed). Refreshes this host's liveness, then removes every member of each
- * host whose liveness key is gone (with leave events). Returns the number removed.
+ * host whose liveness key is gone (with leave events). Returns { removed, swept }: swept 1
+ * when this host's own members had been swept meanwhile (it must register them again).
  */
 export const beatScript = removeFunction + `
 local prefix, me, liveness, drop = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local removed = 0
-local function sweep(host)
+local function sweep(host, mark)
   for _, entry in ipairs(redis.call('SMEMBERS', prefix .. 'ph:' .. host)) do
     local nl = string.find(entry, '\\n', 1, true)
     if removeMember(prefix, string.sub(entry, nl + 1), string.sub(entry, 1, nl - 1), host) then removed = removed + 1 end
   end
   redis.call('DEL', prefix .. 'ph:' .. host)
   redis.call('SREM', prefix .. 'phosts', host)
+  if mark then redis.call('SET', prefix .. 'pswept:' .. host, '1', 'EX', '86400') end
 end
+local swept = 0
 if drop == '1' then
   redis.call('DEL', prefix .. 'palive:' .. me)
-  sweep(me)
+  sweep(me, false)
 else
+  swept = redis.call('DEL', prefix .. 'pswept:' .. me)
   redis.call('SET', prefix .. 'palive:' .. me, '1', 'PX', liveness)
   redis.call('SADD', prefix .. 'phosts', me)
 end
 for _, host in ipairs(redis.call('SMEMBERS', prefix .. 'phosts')) do
-  if host ~= me and redis.call('EXISTS', prefix .. 'palive:' .. host) == 0 then sweep(host) end
+  if host ~= me and redis.call('EXISTS', prefix .. 'palive:' .. host) == 0 then sweep(host, true) end
 end
-return removed
+return { removed, swept }
 `;
