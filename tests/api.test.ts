@@ -155,6 +155,18 @@ describe("server-side subscriptions as socketcluster-client sees them", () => {
   }, 30_000);
 });
 
+describe("a thread that is down", () => {
+  test("server.control.ask() reports a killed worker as an error entry at once instead of waiting, and /api/info is whole again after its restart", async () => {
+    const restarted = server.supervisor!.nextStart("worker", 1);
+    server.supervisor!.kill("worker", 1);
+    const [host] = await server.control.ask("stats", {}, { scope: "host" });
+    expect(host!.threads.map((t) => t.error ?? "ok")).toEqual(["ok", "worker 1 is down"]);
+    await restarted;
+    const { body } = await apiClient(base).get("/info");
+    expect(body.nodes[0].error).toBeUndefined();
+  }, 30_000);
+});
+
 describe("api.port", () => {
   test("with api.port the API answers there (main thread) and not on the public port", async () => {
     const split = createServer({ host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent", api: { key: apiKey, port: 0 } });
