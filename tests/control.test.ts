@@ -86,6 +86,24 @@ describe("RedisControl across hosts", () => {
   }, 20_000);
 });
 
+describe("RedisControl with garbage on its channels", () => {
+  test("RedisControl ignores messages on its control channels that are not its own JSON, and still answers", async () => {
+    const prefix = `ctl${++prefixes}:`;
+    const [a, b] = [new RedisControl({ url: redis.url, prefix }), new RedisControl({ url: redis.url, prefix })];
+    await a.start(echo(a));
+    await b.start(echo(b));
+    const { createClient } = await import("redis");
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    await raw.publish(`${prefix}control`, "{not json");
+    await raw.publish(`${prefix}control:${a.hostId}`, "[]");
+    expect((await a.ask({ op: "stats" })).map((h) => h.error)).toEqual([undefined, undefined]);
+    await raw.close();
+    await a.close();
+    await b.close();
+  }, 20_000);
+});
+
 describe("RedisControl without Redis", () => {
   test("RedisControl.start() with no Redis listening returns within 1 s, and ask() answers for this host alone", async () => {
     const gone = await startRedis();

@@ -131,16 +131,17 @@ export class RedisControl implements ClusterControl {
   }
 
   async #onRequest(message: string): Promise<void> {
-    const request = JSON.parse(message) as Request;
-    if (request.from === this.hostId || !this.#local) return;
-    const answer = await this.#local(request.query);
+    const request = parse<Request>(message);
+    if (!request || request.from === this.hostId || !this.#local) return;
+    const answer = await this.#local(request.query).catch((error) =>
+      ({ host: this.hostId, info: null, threads: [], error: String((error as Error)?.message ?? error) }));
     const reply: Reply = { id: request.id, answer };
     await this.#command(["PUBLISH", `${this.#options.prefix}control:${request.from}`, JSON.stringify(reply)]).catch(() => {});
   }
 
   #onReply(message: string): void {
-    const reply = JSON.parse(message) as Reply;
-    this.#pending.get(reply.id)?.settle(reply.answer.host, reply.answer);
+    const reply = parse<Reply>(message);
+    if (reply?.answer) this.#pending.get(reply.id)?.settle(reply.answer.host, reply.answer);
   }
 
   /** A command with a bounded wait: a hung Redis fails it after 1 s. */
@@ -150,5 +151,14 @@ export class RedisControl implements ClusterControl {
       timer = setTimeout(() => reject(new Error("Redis did not answer within 1000 ms")), 1000);
     });
     return Promise.race([this.#cmd.sendCommand(args) as Promise<T>, late]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** A message from the control channels, or null when it is not JSON (another app's, or garbage). */
+function parse<T>(message: string): T | null {
+  try {
+    return JSON.parse(message) as T;
+  } catch {
+    return null;
   }
 }
