@@ -84,7 +84,7 @@ describe("server API across two hosts with 2 workers each", () => {
     expect(history).toEqual({ status: 200, body: { publications: [{ offset: 1, data: "one" }], offset: 1, epoch: first.body.epoch } });
   }, 60_000);
 
-  test("GET /api/channels counts subscribers over every worker and host; pattern filters", async () => {
+  test("GET /api/channels and server.api.channels() count subscribers over every worker and host; pattern filters", async () => {
     const onA = await onEveryWorker(hosts[0]!, null, "room/42");
     const onB = await onEveryWorker(hosts[1]!, null, "room/42");
     for (const host of hosts) {
@@ -92,6 +92,8 @@ describe("server API across two hosts with 2 workers each", () => {
       expect(status).toBe(200);
       expect(body.channels).toEqual([{ channel: "room/42", subscribers: onA.length + onB.length }]);
     }
+    // The library's server.api (main thread, no HTTP) answers the same.
+    expect(await hosts[1]!.api.channels("room/*")).toEqual({ channels: [{ channel: "room/42", subscribers: onA.length + onB.length }] });
     const all = (await api(hosts[0]!).get("/channels")).body.channels.map((c: any) => c.channel);
     expect(all).toEqual(expect.arrayContaining(["room/42", "news/1"]));
   }, 60_000);
