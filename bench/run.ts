@@ -8,6 +8,7 @@ import { cpuSeconds, loadgen, rssKb, startServer } from "./processes.ts";
 import { presenceScenario } from "./presence.ts";
 import { apiScenario } from "./api.ts";
 import { metricsScenario } from "./metrics.ts";
+import { limitsScenario } from "./limits.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
 const rows: Row[] = [];
@@ -170,6 +171,11 @@ const scenarios: Record<string, () => Promise<void>> = {
   /** Issue 12: 10,000 members joining one channel with and without presence; join/leave churn. */
   async presence() {
     await presenceScenario(rows, results);
+  },
+
+  /** Issue 14: fan-out and RPC with limits that never trigger against none, per server CPU-second. */
+  async limits() {
+    await limitsScenario(rows, results);
   },
 
   async redis() {

@@ -19,6 +19,7 @@ import type { ChannelNamespace } from "../config/channels.ts";
 import type { Publication } from "../protocol/publication.ts";
 import type { Logger } from "../log/logger.ts";
 import { ErrorName } from "../protocol/errorNames.ts";
+import { BrokerCaps } from "./connectionCaps.ts";
 import { BrokerHistory, whenReady } from "./history.ts";
 import { MemoryHistoryStore } from "../history/memory.ts";
 import { BrokerPresence } from "./presence.ts";
@@ -60,6 +61,8 @@ export class Broker {
   #awaitingEngine: boolean;
 
   readonly #log: Logger | null;
+  /** Connection caps (limits.connectionsPerIp, connectionsPerUser) for the keys this broker owns. */
+  readonly #caps: BrokerCaps;
 
   constructor(options: {
     engine?: ClusterEngine | null; awaitingEngine?: boolean; log?: Logger;
@@ -67,6 +70,7 @@ export class Broker {
   } = {}) {
     this.#awaitingEngine = options.awaitingEngine ?? false;
     this.#log = options.log ?? null;
+    this.#caps = new BrokerCaps(undefined, this.#log);
     this.#namespaces = options.channels ?? [];
     this.#history = new BrokerHistory(this.#namespaces, options.history ?? new MemoryHistoryStore());
     this.#presence = new BrokerPresence(this.#namespaces, new MemoryPresenceStore(), (event) => this.deliverPresence(event), this.#log);
@@ -78,6 +82,7 @@ export class Broker {
     this.#engine = engine;
     this.#awaitingEngine = false;
     if (engine.history) this.#history = new BrokerHistory(this.#namespaces, engine.history);
+    if (engine.caps) this.#caps.useStore(engine.caps);
     if (engine.presence) this.#presence.useStore(engine.presence);
     engine.onPublication((pub) => this.deliver(pub));
     engine.onStateChange?.((state) => {
@@ -111,6 +116,7 @@ export class Broker {
   /** Forget a worker and every subscription it held (it died or left). */
   detachWorker(id: number): void {
     if (!this.#workers.delete(id)) return;
+    this.#caps.detachWorker(id);
     if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
     this.#presence.dropWorker(id);
     for (const [channel, ids] of this.#channels) {
@@ -164,6 +170,9 @@ export class Broker {
         return this.#presence.leave(id, message.ch, message.client);
       case "presence":
         return this.#presence.read(message.ch, message.id, message.limit, message.stats, (ack) => link.post(ack));
+      case "cap":
+      case "uncap":
+        return this.#caps.handle(id, link, message);
       case "resync":
         for (const channel of message.chs) this.#add(id, channel);
         for (const { ch, member } of message.members ?? []) void this.#presence.join(id, ch, member, true);
@@ -275,6 +284,7 @@ export class Broker {
   async close(): Promise<void> {
     await this.#engine?.close();
     await this.#history.store.close();
+    await this.#caps.close();
     await this.#presence.close();
   }
 }

@@ -26,6 +26,7 @@
  */
 import type { Publication } from "../protocol/publication.ts";
 import type { HistoryStore } from "../history/HistoryStore.ts";
+import type { ConnectionCapStore } from "./ConnectionCapStore.ts";
 import type { PresenceStore } from "../presence/PresenceStore.ts";
 
 export type EngineState = "ready" | "connecting" | "down";
@@ -39,6 +40,8 @@ export interface ClusterEngine {
   state(): EngineState;
   /** A history store every host shares (Redis); absent: each broker keeps its own. */
   readonly history?: HistoryStore;
+  /** Connection caps counted across hosts (Redis); absent: each broker counts for its host. */
+  readonly caps?: ConnectionCapStore;
   /** A presence store every host shares (Redis), whose join/leave events reach every host; absent: each broker keeps its own. */
   readonly presence?: PresenceStore;
   close(): Promise<void>;

@@ -23,6 +23,7 @@ import { RedisShard } from "./RedisShard.ts";
 import { decodeMessage, encodeEphemeral, hostIdLength } from "./pubsubMessage.ts";
 import { RedisHistoryStore } from "../history/redis.ts";
 import { KeptStreams } from "./KeptStreams.ts";
+import { RedisConnectionCaps } from "./redisCaps.ts";
 import { RedisPresenceStore, presenceMark } from "../presence/redis.ts";
 import type { Logger } from "../log/logger.ts";
 
@@ -48,6 +49,7 @@ export class RedisEngine implements ClusterEngine {
   readonly #prefix: string;
   readonly #log: Logger;
   readonly history: RedisHistoryStore;
+  readonly caps: RedisConnectionCaps;
   readonly presence: RedisPresenceStore;
   #handler: ((pub: Publication) => void) | null = null;
   #stateHandler: ((state: EngineState) => void) | null = null;
@@ -74,6 +76,11 @@ export class RedisEngine implements ClusterEngine {
     this.presence = new RedisPresenceStore({
       prefix: this.#prefix, ttl: options.presenceTtl ?? 30, log: this.#log,
       send: (channel, args) => this.#shardFor(channel).command(args),
+      sendEvery: (args) => [...this.#shards.values()].map((shard) => shard.command(args)),
+    });
+    this.caps = new RedisConnectionCaps({
+      prefix: this.#prefix,
+      send: (key, args) => this.#shardFor(key).command(args),
       sendEvery: (args) => [...this.#shards.values()].map((shard) => shard.command(args)),
     });
     this.#kept = new KeptStreams((channel, from) => this.history.range(channel, from), (pub) => this.#handler?.(pub));

@@ -30,6 +30,14 @@ export type WorkerToBroker =
   | { t: "pub"; ch: string; json: string | undefined; id?: number; at?: number }
   /** Read a kept channel's history (`#history`, exchange.history). */
   | { t: "hist"; id: number; ch: string; since?: StreamPosition; limit?: number }
+  /**
+   * Take a connection cap's slot of `key` (`ip:<address>`, `user:<sub>`) if fewer than
+   * `limit` are taken; answered by a capAck. Without `limit` (a restarted broker being told
+   * what is held) the slot is taken whatever the count, and without `id` nothing answers.
+   */
+  | { t: "cap"; key: string; id?: number; limit?: number }
+  /** Give a connection cap's slot back (the socket closed or changed user). */
+  | { t: "uncap"; key: string }
   /** Sent after a broker restart: every channel this worker has local subscribers for. */
   | { t: "resync"; chs: string[]; members?: Array<{ ch: string; member: Member }> };
 
@@ -43,6 +51,7 @@ export type BrokerToWorker =
   | { t: "presenceAck"; id: number; members?: Member[] | null; stats?: PresenceStats; error?: ErrorRecord }
   /** A member joined or left a channel with joinLeave: sent to every worker with subscribers. */
   | { t: "pev"; ch: string; join: boolean; member: Member }
+  | { t: "capAck"; id: number; ok: boolean }
   /** The broker's cluster engine changed state (for /readyz). */
   | { t: "engine"; state: "ready" | "connecting" | "down" }
   /** A publication (the Publication fields beside `t`, so nothing is wrapped twice). */

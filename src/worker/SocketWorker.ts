@@ -21,6 +21,7 @@ import { type Middleware, type MiddlewareStage, middlewareStages } from "./middl
 import { Emitter } from "./Emitter.ts";
 import { drainSockets } from "./drainSockets.ts";
 import { SlowConsumers } from "./slowConsumers.ts";
+import { resyncCaps } from "./connectionCaps.ts";
 import { BrokerLinks } from "./brokerLinks.ts";
 import { ChannelTable, type Listener, type SubscribeOptions } from "./channels.ts";
 import { WorkerPresence } from "./presence.ts";
@@ -220,6 +221,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   replaceBroker(index: number, link: Link<BrokerToWorker, WorkerToBroker>): void {
     const chs = this.localChannels().filter((ch) => this.links.indexOf(ch) === index);
     this.links.replace(index, link, chs, this.presence.resync(chs));
+    resyncCaps(this, index);
     // Subscribes the dead broker never acknowledged are covered by the resync.
     for (const ch of chs) this.channels.acknowledged(ch);
   }

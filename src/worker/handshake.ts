@@ -13,6 +13,7 @@ import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
 import { type HandshakeAction, runMiddleware } from "./middleware.ts";
 import { verifyForSocket } from "./verifyForSocket.ts";
+import { admitConnection, capsEnabled } from "./connectionCaps.ts";
 
 export async function handshake(
   worker: SocketWorker, socket: ServerSocket, packet: Extract<Inbound, { kind: "handshake" }>,
@@ -33,6 +34,14 @@ export async function handshake(
     const statusCode = (blocked as { statusCode?: number }).statusCode ?? CloseCode.HandshakeRejected;
     socket.send({ rid: packet.cid, error: { ...(dehydrateError(blocked) as object), statusCode } });
     return socket.disconnect(statusCode);
+  }
+  if (capsEnabled(worker)) {
+    const capped = await admitConnection(worker, socket, verified.authToken);
+    if ((socket.state as string) === "closed") return;
+    if (capped) {
+      socket.send({ rid: packet.cid, error: { ...(dehydrateError(capped) as object), statusCode: CloseCode.ConnectionLimit } });
+      return socket.disconnect(CloseCode.ConnectionLimit);
+    }
   }
   if (verified.authToken) {
     socket.authToken = verified.authToken;
