@@ -78,6 +78,12 @@ describe("validation", () => {
     });
   }
 
+  test("POST /api/publish with a body over maxPayload answers 413", async () => {
+    const answer = await apiClient(base).post("/publish", { channel: "big", data: "x".repeat(1_100_000) });
+    expect(answer.status).toBe(413);
+    expect(answer.body.error.message).toBe("Request body too large: more than 1048576 bytes (maxPayload)");
+  });
+
   test("GET /api/history with a bad limit or half a position answers 400 naming the parameter", async () => {
     expect((await apiClient(base).get("/history?channel=kept/1&limit=x")).body.error.message).toBe('Invalid query: "limit": expected number, received NaN');
     expect((await apiClient(base).get("/history?channel=kept/1&since_offset=1")).body.error.message).toBe('Invalid query: "since_epoch": give since_offset and since_epoch together');

@@ -42,7 +42,10 @@ export function apiOpenApi(version: string = packageJson.version): Record<string
         401: errorResponse("No or a wrong API key"),
       },
     };
-    if (route.body) operation.requestBody = { required: true, content: { "application/json": { schema: schemaOf(route.body, "input") } } };
+    if (route.body) {
+      operation.requestBody = { required: true, content: { "application/json": { schema: schemaOf(route.body, "input") } } };
+      (operation.responses as Record<number, unknown>)[413] = errorResponse("A body over maxPayload bytes");
+    }
     if (route.query) operation.parameters = queryParameters(route.query);
     (paths[`/api${route.path}`] ??= {})[route.method] = operation;
   }

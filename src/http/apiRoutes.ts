@@ -1,12 +1,13 @@
 /**
  * The server API as a hono app, mounted at /api: every route behind the API key, bodies
- * and queries validated with the route's zod schema, answers in JSON; /api/openapi.json
- * is open. Mounted on the public port's worker app, or on the main thread's api.port.
+ * and queries validated with the route's zod schema (bodies up to `maxPayload` bytes),
+ * answers in JSON; /api/openapi.json is open. Mounted on the public port's worker app, or on the main thread's api.port.
  *
  * @example
- * app.route("/api", apiRoutes(new ServerApi(exchange, control), config.api.key!));
+ * app.route("/api", apiRoutes(new ServerApi(exchange, control), config.api.key!, config.maxPayload));
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { ErrorName } from "../protocol/errorNames.ts";
 import { apiKeyGuard } from "./apiKeyGuard.ts";
 import { apiProblem, describeIssues } from "./apiProblem.ts";
@@ -14,11 +15,15 @@ import { apiOpenApi } from "./apiOpenApi.ts";
 import { apiRouteList } from "./apiRouteList.ts";
 import type { ServerApi } from "./ServerApi.ts";
 
-export function apiRoutes(api: ServerApi, key: string): Hono {
+export function apiRoutes(api: ServerApi, key: string, maxBody: number): Hono {
   const app = new Hono();
   let document: unknown = null;
   app.get("/openapi.json", (c) => c.json(document ??= apiOpenApi()));
   app.use("*", apiKeyGuard(key));
+  app.use("*", bodyLimit({
+    maxSize: maxBody,
+    onError: (c) => c.json({ error: { name: ErrorName.InvalidArguments, message: `Request body too large: more than ${maxBody} bytes (maxPayload)` } }, 413),
+  }));
   for (const route of apiRouteList) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
       let input: unknown = {};

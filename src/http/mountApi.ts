@@ -18,6 +18,6 @@ export function mountApi(app: Hono, options: ApiMountOptions): ServerApi | null 
   const key = options.config.api.key;
   if (key === undefined) return null;
   const api = new ServerApi(options.exchange, options.control);
-  app.route("/api", apiRoutes(api, key));
+  app.route("/api", apiRoutes(api, key, options.config.maxPayload));
   return api;
 }
