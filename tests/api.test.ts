@@ -173,6 +173,17 @@ describe("a thread that is down", () => {
   }, 30_000);
 });
 
+describe("the control path's roles", () => {
+  test("server.control.ask() with roles reaches broker threads too, and an op a thread lacks is an error entry", async () => {
+    const [host] = await server.control.ask("no-such-op", {}, { scope: "host", roles: ["worker", "broker"] });
+    expect(host!.threads).toEqual([
+      { role: "worker", id: 0, error: 'No control op "no-such-op" on this thread' },
+      { role: "worker", id: 1, error: 'No control op "no-such-op" on this thread' },
+      { role: "broker", id: 0, error: 'No control op "no-such-op" on this thread' },
+    ]);
+  });
+});
+
 describe("api.port", () => {
   test("with api.port the API answers there (main thread) and not on the public port", async () => {
     const split = createServer({ host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent", api: { key: apiKey, port: 0 } });
