@@ -9,6 +9,12 @@
 import type { MiddlewareHandler } from "hono";
 import { ErrorName } from "../protocol/errorNames.ts";
 
+/**
+ * Whether an Authorization header carries the key (`apikey <key>`, scheme in any case).
+ *
+ * @example
+ * hasApiKey("apikey s3cret-s3cret-s3cret", "s3cret-s3cret-s3cret"); // true
+ */
 export function hasApiKey(header: string | undefined | null, key: string): boolean {
   const match = /^apikey\s+(.+)$/i.exec(header?.trim() ?? "");
   if (!match) return false;

@@ -25,7 +25,12 @@ import { CloseCode } from "../protocol/closeCodes.ts";
 /** Which sockets an op is about. */
 export interface SocketTarget { user?: string; client?: string }
 
-/** Open sockets of a user (token `sub`) or with a client id. */
+/**
+ * Open sockets of a user (token `sub`) or with a client id.
+ *
+ * @example
+ * targetSockets(worker, { user: "ann" }).length; // ann's connections on this worker
+ */
 export function targetSockets(worker: SocketWorker, target: SocketTarget): ServerSocket[] {
   if (target.client !== undefined) {
     const socket = worker.clients.get(target.client);
@@ -35,7 +40,12 @@ export function targetSockets(worker: SocketWorker, target: SocketTarget): Serve
   return [...worker.clients.values()].filter((socket) => socket.state === "open" && socket.authToken?.sub === target.user);
 }
 
-/** A glob over `/`-separated segments as in `channels:` (`*` one segment, `**` any); none matches all. */
+/**
+ * A glob over `/`-separated segments as in `channels:` (`*` one segment, `**` any); none matches all.
+ *
+ * @example
+ * channelPattern("chat/*")("chat/1"); // true
+ */
 export function channelPattern(pattern: string | undefined): (channel: string) => boolean {
   if (pattern === undefined || pattern === "" || pattern === "**") return () => true;
   const find = namespaceMatcher([{ match: pattern } as ChannelNamespace]);

@@ -3,14 +3,20 @@
  * field (400), a named scx error maps to its status, anything else is a 500.
  *
  * @example
- * apiProblem(zodError, "body"); // { status: 400, error: { name: "InvalidArgumentsError", message: "Invalid request body: \"channel\": expected a non-empty channel name" } }
+ * describeIssues(zodError, "body"); // 'Invalid request body: "channel": expected a non-empty channel name'
+ * apiProblem(new Error("boom")); // { status: 500, error: { name: "UnknownError", message: "boom" } }
  */
 import type { z } from "zod";
 import { ErrorName } from "../protocol/errorNames.ts";
 
 export interface ApiProblem { status: 400 | 404 | 500 | 501 | 503; error: { name: string; message: string } }
 
-/** "Invalid request body: "a.b": detail" for the first issue. */
+/**
+ * "Invalid request body: "a.b": detail" for the first issue.
+ *
+ * @example
+ * describeIssues(schema.safeParse(body).error!, "body"); // 'Invalid request body: "channel": expected string, received number'
+ */
 export function describeIssues(error: z.ZodError, where: "body" | "query"): string {
   const issue = error.issues[0]!;
   const place = where === "body" ? "request body" : "query";
@@ -21,6 +27,12 @@ export function describeIssues(error: z.ZodError, where: "body" | "query"): stri
   return path === "" ? `Invalid ${place}: ${detail}` : `Invalid ${place}: "${path}": ${detail}`;
 }
 
+/**
+ * The status and JSON error for what a route's call threw.
+ *
+ * @example
+ * apiProblem(namedError("BrokerError", "Redis is unreachable")).status; // 503
+ */
 export function apiProblem(error: unknown): ApiProblem {
   const { name, message } = (error ?? {}) as { name?: string; message?: string };
   const text = message ?? String(error);
