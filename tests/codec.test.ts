@@ -14,7 +14,10 @@ import { minBinCodec, msgpackCodec } from "../src/client/msgpack.ts";
 import { jsonCodec } from "../src/protocol/codec.ts";
 import { codecNamed } from "../src/protocol/codecs.ts";
 import { startScx } from "./helpers/startScx.ts";
-import { conformanceChannels, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
+import { conformanceChannels, conformanceChannelsYaml, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
+import { startCli } from "./helpers/startCli.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 const minBin = { codec: "sc-codec-min-bin" as const, worker: conformanceScript, channels: conformanceChannels };
 const msgpack = { codec: "msgpack" as const, worker: conformanceScript, channels: conformanceChannels };
@@ -23,6 +26,14 @@ const scxClient = [["scx-client-msgpack", { create: (options: any) => create({ .
 conformanceSuite("sc-codec-min-bin in-process", () => startScx(minBin), { clientOptions: { codecEngine: scCodecMinBin } });
 conformanceSuite("sc-codec-min-bin, 2 worker threads", () => startScx({ ...minBin, workers: 2, brokers: 2 }),
   { clientOptions: { codecEngine: scCodecMinBin } });
+// scx on Deno (`deno run -A cli.ts serve`), 2 worker threads, speaking sc-codec-min-bin.
+conformanceSuite("sc-codec-min-bin on Deno, 2 worker threads", async () => {
+  const dir = mkdtempSync(`${tmpdir()}/scx-deno-codec-`);
+  writeFileSync(`${dir}/scx.yaml`, `host: 127.0.0.1\nport: 0\nworkers: 2\ncodec: sc-codec-min-bin\nworker: ${conformanceScript}\nlogFormat: json\n${conformanceChannelsYaml}`);
+  const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+  const proc = await startCli([deno, "run", "-A", new URL("../cli.ts", import.meta.url).pathname, "serve", `${dir}/scx.yaml`]);
+  return { port: proc.port, stop: async () => { proc.kill("SIGTERM"); await proc.proc.exited; } };
+}, { clientOptions: { codecEngine: scCodecMinBin } });
 conformanceSuite("msgpack in-process", () => startScx(msgpack), { clients: scxClient });
 conformanceSuite("msgpack, 2 worker threads", () => startScx({ ...msgpack, workers: 2, brokers: 2 }), { clients: scxClient });
 
