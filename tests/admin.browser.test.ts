@@ -117,7 +117,13 @@ test("the admin page signs in, sees a client connect, publishes to it, shows a c
   const row = page.locator(`#connections tr[data-client="${client.id}"]`);
   await row.waitFor({ timeout: 15_000 });
   expect(await row.textContent()).toContain("news");
-  await page.waitForFunction(() => (document.querySelector("#chart canvas") as HTMLCanvasElement | null)?.width! > 0);
+  // A few seconds of traffic, so the chart, the rates and the busiest channels have something to show.
+  const until = Date.now() + 4000;
+  for (let i = 0; Date.now() < until; i++) {
+    await client.invokePublish("news", { text: `tick ${i}` });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await page.waitForFunction(() => Number(document.querySelector("#kpi-in")?.textContent) > 0);
   await page.screenshot({ path: `${artifacts}/admin-dashboard.png`, fullPage: true });
   const closed = client.listener("close").once();
   await row.locator("button").click();

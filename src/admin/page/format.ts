@@ -28,7 +28,7 @@ export function formatBytes(n: number): string {
 export function formatSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return "–";
   if (s < 0.001) return `${Math.max(1, Math.round(s * 1e6))} µs`;
-  if (s < 1) return `${(s * 1000).toFixed(s < 0.01 ? 2 : 1)} ms`;
+  if (s < 1) return `${+(s * 1000).toPrecision(2)} ms`;
   return `${s.toFixed(2)} s`;
 }
 

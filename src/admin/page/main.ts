@@ -87,10 +87,10 @@ function render(): void {
   const recent = counts.some((n) => n > 0);
   const histogram = recent ? counts : deliveryBuckets.map((_, i) => views.reduce((n, v) => n + (v.snap.delivery.counts[i] ?? 0), 0));
   const p50 = quantile(histogram, deliveryBuckets, 0.5);
-  // Buckets give upper bounds: "at most".
-  $("kpi-p50").textContent = p50 === null ? "–" : `≤ ${formatSeconds(p50)}`;
+  // Buckets give upper bounds: the figures are "at most".
+  $("kpi-p50").textContent = formatSeconds(p50);
   const p99 = quantile(histogram, deliveryBuckets, 0.99);
-  $("kpi-p99").textContent = p99 === null ? "no publications yet" : `p99 ≤ ${formatSeconds(p99)}${recent ? "" : " · since start"}`;
+  $("kpi-p99").textContent = p99 === null ? "no publications yet" : `at most · p99 ${formatSeconds(p99)}${recent ? "" : " · since start"}`;
   renderChannels(views);
   renderHosts(views);
 }
@@ -140,9 +140,11 @@ async function refreshConnections(): Promise<void> {
   try {
     const query = ($("conn-search") as HTMLInputElement).value;
     const { total, rows } = await socket.invoke<{ total: number; rows: ConnectionRow[] }>("scx.admin.connections", { query, limit: 200 });
-    const mine = new Set([socket.id]);
-    $("conn-count").textContent = `${formatCount(total)} shown${total >= 200 ? " (first 200)" : ""}`;
-    const trs = rows.filter((row) => !mine.has(row.client)).map((row) => {
+    // The page's own socket is left out of the list.
+    const others = rows.filter((row) => row.client !== socket.id);
+    const shown = total - (rows.length - others.length);
+    $("conn-count").textContent = `${formatCount(shown)} ${shown === 1 ? "connection" : "connections"}${total >= 200 ? " (first 200)" : ""}`;
+    const trs = others.map((row) => {
       const button = el("button", { class: "danger", type: "button", "data-client": row.client }, "Disconnect");
       button.addEventListener("click", async () => {
         button.textContent = "…";
