@@ -21,7 +21,8 @@ export function rateChart(container: HTMLElement): { push(time: number, inbound:
     legend: { show: false }, cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.15)] } },
     axes: [
-      { stroke: "#66708a", grid: { stroke: "#eef1f6" }, ticks: { stroke: "#e3e7f0" } },
+      // Wide tick spacing, so the second row of date labels never overlaps on a phone.
+      { stroke: "#66708a", grid: { stroke: "#eef1f6" }, ticks: { stroke: "#e3e7f0" }, space: 90 },
       { stroke: "#66708a", grid: { stroke: "#eef1f6" }, ticks: { stroke: "#e3e7f0" }, size: 56,
         values: (_u, splits) => splits.map((v) => v >= 1000 ? `${+(v / 1000).toFixed(1)}k` : String(v)) },
     ],

@@ -119,7 +119,7 @@ function threadRow(t: HostSnapshot["threads"][number]): HTMLElement {
 
 function hostCard(snap: HostSnapshot): HTMLElement {
   const head = el("div", { class: "host-head" }, el("strong", { class: "mono" }, snap.node), el("span", { class: "muted" }, `v${snap.version}`),
-    el("span", {}, `up ${formatUptime(snap.uptime)}`), el("span", {}, `${formatCount(snap.connections)} connections`),
+    el("span", {}, `up ${formatUptime(snap.uptime)}`), el("span", {}, `${formatCount(snap.connections)} connection${snap.connections === 1 ? "" : "s"}`),
     el("span", {}, `memory ${formatBytes(snap.process.rssBytes)}`),
     el("span", { class: `pill ${snap.engineUp ? "running" : "down"}` }, snap.engineUp ? "engine up" : "engine down"));
   const thead = el("thead", {}, el("tr", {}, el("th", {}, "Thread"), el("th", {}, "State"), el("th", { class: "num" }, "Restarts"), el("th", { class: "num" }, "Heap")));
