@@ -24,11 +24,14 @@ export interface ConnectionRow {
   host?: string;
 }
 
-/** This worker's stats with the limits' counters (scx_rate_limited_total, scx_slow_consumer_total). */
+/** This worker's stats with the limits' counters (scx_rate_limited_total, scx_slow_consumer_total, scx_connection_limited_total). */
 export function workerMetrics(worker: SocketWorker): WorkerStats {
   const stats = worker.stats();
   const limits = limitCountersSnapshot();
-  stats.extra = { ...stats.extra, scx_rate_limited_total: limits.rateLimited, scx_slow_consumer_total: limits.slowConsumer };
+  stats.extra = {
+    ...stats.extra, scx_rate_limited_total: limits.rateLimited, scx_slow_consumer_total: limits.slowConsumer,
+    scx_connection_limited_total: limits.connectionLimited,
+  };
   return stats;
 }
 

@@ -12,6 +12,7 @@ import { formatMetrics, histogramSamples, labelled, type MetricFamily } from "./
 const extraHelp: Record<string, [label: string, help: string]> = {
   scx_rate_limited_total: ["limit", "Packets refused by a rate limit, by limit"],
   scx_slow_consumer_total: ["action", "Slow consumers handled, by action"],
+  scx_connection_limited_total: ["limit", "Handshakes or authentications refused by a connection cap, by cap"],
 };
 
 export function renderMetrics(host: HostSnapshot): string {
