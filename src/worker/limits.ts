@@ -33,6 +33,8 @@ interface SocketRates {
   /** When the current run of refusals began (0: not over). */
   overSince: number;
   lastRefused: number;
+  /** Closed for abuse; packets still arriving before the close completes are dropped quietly. */
+  closing: boolean;
 }
 
 /** A pause this long between refusals ends a run of them. */
@@ -41,7 +43,7 @@ const rates = new WeakMap<ServerSocket, SocketRates>();
 
 function ratesOf(socket: ServerSocket): SocketRates {
   let state = rates.get(socket);
-  if (!state) rates.set(socket, state = { inbound: null, publish: null, overSince: 0, lastRefused: 0 });
+  if (!state) rates.set(socket, state = { inbound: null, publish: null, overSince: 0, lastRefused: 0, closing: false });
   return state;
 }
 
@@ -79,9 +81,11 @@ function refuse(
   host: LimitsHost, socket: ServerSocket, state: SocketRates, bucket: TokenBucket, cid: number | undefined,
   now: number, limit: "inbound" | "publish", rate: RateConfig, match?: string,
 ): void {
+  if (state.closing) return;
   if (state.overSince === 0 || now - state.lastRefused > pauseMs) state.overSince = now;
   state.lastRefused = now;
   if (now - state.overSince >= host.config.limits.closeAfter * 1000) {
+    state.closing = true;
     limitCounters.disconnects.rateLimited++;
     host.log.warn("Socket closed: rate limit exceeded", {
       socket: socket.id, remoteAddress: socket.remoteAddress, limit, namespace: match, rate: rate.rate, burst: rate.burst,
