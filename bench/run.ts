@@ -8,6 +8,7 @@ import { cpuSeconds, loadgen, rssKb, startServer } from "./processes.ts";
 import { presenceScenario } from "./presence.ts";
 import { apiScenario } from "./api.ts";
 import { metricsScenario } from "./metrics.ts";
+import { codecsScenario } from "./codecs.ts";
 import { limitsScenario } from "./limits.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
@@ -166,6 +167,11 @@ const scenarios: Record<string, () => Promise<void>> = {
   /** Issue 13: POST /api/publish requests/s to one channel with 1,000 subscribers. */
   async api() {
     await apiScenario(rows, results);
+  },
+
+  /** Issue 15: bytes per frame and fan-out per server CPU-second for each codec; publish validation cost. */
+  async codecs() {
+    await codecsScenario(rows, results);
   },
 
   /** Issue 12: 10,000 members joining one channel with and without presence; join/leave churn. */
