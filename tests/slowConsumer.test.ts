@@ -12,6 +12,7 @@ import { handshaken, type RawSocket } from "./helpers/rawSocket.ts";
 import { startScx } from "./helpers/startScx.ts";
 import { limitCounters } from "../src/worker/limitCounters.ts";
 import { CloseCode } from "../src/protocol/closeCodes.ts";
+import { closeWaitMs, SlowConsumers } from "../src/worker/slowConsumers.ts";
 
 const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 const cli = new URL("../cli.ts", import.meta.url).pathname;
@@ -122,6 +123,80 @@ describe("slowConsumer: disconnect, in-process", () => {
       await scx.stop();
     }
   }, 60_000);
+});
+
+describe("SlowConsumers.sweep()", () => {
+  function fixture(mode: "disconnect" | "drop" = "disconnect") {
+    const state = { buffered: 0, dropped: false, closedWith: 0, terminated: 0 };
+    const socket: any = {
+      id: "s1", remoteAddress: "127.0.0.1", state: "open", channels: new Set(["a"]),
+      connection: {
+        bufferedAmount: () => state.buffered,
+        takeDropped: () => { const was = state.dropped; state.dropped = false; return was; },
+        terminate: (code: number) => { state.terminated = code; },
+      },
+      disconnect: (code: number) => { state.closedWith = code; },
+    };
+    const left: string[] = [];
+    const host = {
+      config: { limits: { outboundBuffer: 100, slowConsumer: mode } } as any,
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+      clients: new Map([["s1", socket]]),
+      unsubscribeSocket: (_socket: unknown, channel: string) => { left.push(channel); socket.channels.delete(channel); },
+    };
+    return { slow: new SlowConsumers(host), state, left };
+  }
+
+  test("SlowConsumers.sweep() acts on a socket over the buffer on two sweeps, not one, and closes it with 4011 once drained", () => {
+    const { slow, state, left } = fixture();
+    state.buffered = 500;
+    slow.sweep(0);
+    state.buffered = 50;
+    slow.sweep(200);
+    expect(left).toEqual([]);
+    state.buffered = 500;
+    slow.sweep(400);
+    slow.sweep(600);
+    expect(left).toEqual(["a"]);
+    expect(state.closedWith).toBe(0);
+    state.buffered = 0;
+    slow.sweep(800);
+    expect(state.closedWith).toBe(CloseCode.SlowConsumer);
+  });
+
+  test("SlowConsumers.sweep() acts at once on a socket the runtime dropped a send for, even if it drained since", () => {
+    const { slow, state } = fixture();
+    state.dropped = true;
+    slow.sweep(0);
+    expect(state.closedWith).toBe(CloseCode.SlowConsumer);
+  });
+
+  test("SlowConsumers.sweep() cuts a slow consumer that has not drained within closeWaitMs", () => {
+    const { slow, state } = fixture();
+    state.buffered = 500;
+    slow.sweep(0);
+    slow.sweep(200);
+    slow.sweep(200 + closeWaitMs - 1);
+    expect(state.terminated).toBe(0);
+    slow.sweep(200 + closeWaitMs);
+    expect(state.terminated).toBe(CloseCode.SlowConsumer);
+    expect(state.closedWith).toBe(0);
+  });
+
+  test("SlowConsumers.sweep() with drop counts one episode per stall and keeps the socket subscribed", () => {
+    const { slow, state, left } = fixture("drop");
+    const before = limitCounters.slowConsumer.drop;
+    state.buffered = 500;
+    for (let t = 0; t < 1000; t += 200) slow.sweep(t);
+    expect(limitCounters.slowConsumer.drop).toBe(before + 1);
+    state.buffered = 10;
+    slow.sweep(1000);
+    state.dropped = true;
+    slow.sweep(1200);
+    expect(limitCounters.slowConsumer.drop).toBe(before + 2);
+    expect(left).toEqual([]);
+    expect(state.closedWith).toBe(0);
+  });
 });
 
 describe("slowConsumer: drop", () => {

@@ -12,7 +12,9 @@
  *   the limit; counted once per episode (native topic fan-out cannot count each one).
  *
  * A socket must be over the limit on two sweeps in a row, so one large reply to a client
- * that is reading does not count.
+ * that is reading does not count; but a socket the runtime already dropped a send for
+ * counts at once (with native topics, Bun cannot say which socket a publish dropped for:
+ * those are seen by the buffer alone).
  *
  * @example
  * const slow = new SlowConsumers(worker);
@@ -65,12 +67,14 @@ export class SlowConsumers {
     for (const socket of this.host.clients.values()) {
       if (socket.state === "closed" || this.#closing.has(socket)) continue;
       const buffered = socket.connection.bufferedAmount();
-      if (buffered <= outboundBuffer) {
+      // A send already dropped (a burst past the limit) counts at once, even if it has drained since.
+      const dropped = socket.connection.takeDropped();
+      if (buffered <= outboundBuffer && !dropped) {
         if (buffered <= outboundBuffer / 2) this.#dropping.delete(socket);
         continue;
       }
-      over.add(socket);
-      if (!this.#over.has(socket)) continue;
+      if (buffered > outboundBuffer) over.add(socket);
+      if (!dropped && !this.#over.has(socket)) continue;
       if (slowConsumer === "disconnect") this.#close(socket, buffered, now);
       else this.#drop(socket, buffered);
     }
