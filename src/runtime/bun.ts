@@ -26,17 +26,22 @@ type BunWs = {
   remoteAddress: string;
 };
 
+/** Connections a send was dropped for since the sweep last asked (a set: no field on every connection). */
+const droppedSends = new WeakSet<object>();
+
 /** One object per connection with its methods on the prototype: closures would cost ~1 KB each. */
 class BunConnection implements WsConnection<unknown> {
   constructor(private readonly ws: BunWs) {}
   get data() { return this.ws.data.user; }
   send(frame: string | Uint8Array): number {
     const result = this.ws.send(frame);
+    if (result === 0) droppedSends.add(this);
     // Bun returns -1 when the frame was queued under backpressure, 0 when dropped.
     return result > 0 ? 0 : this.ws.getBufferedAmount();
   }
   close(code?: number, reason?: string) { this.ws.close(code, reason); }
   terminate(_code: number) { this.ws.terminate(); }
+  takeDropped() { return droppedSends.delete(this); }
   subscribe(topic: string) { this.ws.subscribe(topic); }
   unsubscribe(topic: string) { this.ws.unsubscribe(topic); }
   /** Bun's ws.publish skips the publishing connection itself. */

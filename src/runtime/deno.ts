@@ -15,6 +15,8 @@ declare const Deno: DenoApi;
 
 /** The outbound buffer when the caller sets none (scx always does: \`limits.outboundBuffer\`). */
 const defaultOutboundBuffer = 16 * 1024 * 1024;
+/** Connections a send was dropped for since the sweep last asked (a set: no field on every connection). */
+const droppedSends = new WeakSet<object>();
 
 export const denoRuntime: Runtime = {
   name: "deno",
@@ -47,7 +49,10 @@ export const denoRuntime: Runtime = {
               send(frame) {
                 if (socket.readyState !== 1) return 0;
                 // As uWebSockets does: over the limit, the frame is dropped (the worker decides on closing).
-                if (socket.bufferedAmount > outboundBuffer) return socket.bufferedAmount;
+                if (socket.bufferedAmount > outboundBuffer) {
+                  droppedSends.add(conn);
+                  return socket.bufferedAmount;
+                }
                 socket.send(frame);
                 return socket.bufferedAmount;
               },
@@ -57,6 +62,7 @@ export const denoRuntime: Runtime = {
               terminate(code) {
                 if (socket.readyState <= 1) socket.close(code, "");
               },
+              takeDropped: () => droppedSends.delete(conn),
               subscribe(topic) {
                 joined.add(topic);
                 let set = topics.get(topic);

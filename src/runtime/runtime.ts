@@ -20,6 +20,8 @@ export interface WsConnection<T = unknown> {
    * frame follows what is buffered.
    */
   terminate(code: number): void;
+  /** Whether a send to this connection was dropped (over `outboundBuffer`) since the last call; clears it. */
+  takeDropped(): boolean;
   /** Join and leave a native topic of this server instance (local fan-out). */
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
