@@ -10,20 +10,42 @@ import { cpuSeconds, startServer } from "./processes.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
 
-async function load(kind: "join" | "churn", args: Record<string, unknown>): Promise<any> {
-  const proc = Bun.spawn([process.execPath, new URL("./presenceLoad.ts", import.meta.url).pathname, kind, JSON.stringify(args)], { stdout: "pipe", stderr: "inherit" });
-  const text = await new Response(proc.stdout as ReadableStream).text();
+/** Run the load generator; `phase` is called at each line it prints before its result (CONNECTED, SUBSCRIBED). */
+async function load(kind: "join" | "churn", args: Record<string, unknown>, phase: (line: string) => void = () => {}): Promise<any> {
+  const proc = Bun.spawn([process.execPath, new URL("./presenceLoad.ts", import.meta.url).pathname, kind, JSON.stringify(args)],
+    { stdout: "pipe", stdin: "pipe", stderr: "inherit" });
+  let buffer = "";
+  let last = "";
+  for await (const chunk of proc.stdout as ReadableStream<Uint8Array>) {
+    buffer += new TextDecoder().decode(chunk);
+    let at: number;
+    while ((at = buffer.indexOf("\n")) !== -1) {
+      last = buffer.slice(0, at);
+      buffer = buffer.slice(at + 1);
+      if (last === "CONNECTED" || last === "SUBSCRIBED") {
+        phase(last);
+        proc.stdin!.write("go\n");
+        proc.stdin!.flush();
+      }
+    }
+  }
   await proc.exited;
-  return JSON.parse(text.trim().split("\n").pop()!);
+  return JSON.parse(last);
 }
 
-async function measure(workers: number, kind: "join" | "churn", args: Record<string, unknown>) {
+/** One run against a fresh server: the load generator's result and the server's CPU seconds. */
+export async function measure(workers: number, kind: "join" | "churn", args: Record<string, unknown>) {
   const server = await startServer("presenceServer.ts", [String(workers)]);
   const before = cpuSeconds(server.pid);
-  const result = await load(kind, { port: server.port, ...args });
+  let subscribeStart = 0;
+  let subscribeCpu = 0;
+  const result = await load(kind, { port: server.port, ...args }, (line) => {
+    if (line === "CONNECTED") subscribeStart = cpuSeconds(server.pid);
+    else subscribeCpu = cpuSeconds(server.pid) - subscribeStart;
+  });
   const serverCpu = cpuSeconds(server.pid) - before;
   await server.stop();
-  return { result, serverCpu };
+  return { result: { ...result, subscribeCpu, subscribesPerCpuSecond: result.count / Math.max(subscribeCpu, 0.01) }, serverCpu };
 }
 
 /** Median of three by subscribe rate: the load generator shares the cores, so single runs wander. */
@@ -41,15 +63,17 @@ export async function presenceScenario(rows: Row[], results: Record<string, unkn
     const plain = await median(workers, "plain/one", count);
     const presence = await median(workers, "presence/one", count);
     const cost = 1 - presence.result.subscribesPerSecond / plain.result.subscribesPerSecond;
+    // The load generator shares the 2 cores: server CPU per subscribe is the steadier measure.
+    const cpuCost = 1 - presence.result.subscribesPerCpuSecond / plain.result.subscribesPerCpuSecond;
     for (const [label, run] of [["plain channel", plain], ["presence: true", presence]] as const) {
       rows.push({
         scenario: `10,000 members join one channel, ${label} (median of 3)`, target,
-        figure: `${Math.round(run.result.subscribesPerSecond).toLocaleString()} subscribes/s; connect + subscribe ${Math.round(run.result.connectAndSubscribePerSecond).toLocaleString()}/s`,
-        cpu: `server ${run.serverCpu.toFixed(1)} s`,
-        note: run === presence ? `presence costs ${(cost * 100).toFixed(0)}% of the subscribe rate (target ≤ 25%); stats ${JSON.stringify(run.result.stats)}` : undefined,
+        figure: `${Math.round(run.result.subscribesPerSecond).toLocaleString()} subscribes/s, ${Math.round(run.result.subscribesPerCpuSecond).toLocaleString()} per server CPU-s; connect + subscribe ${Math.round(run.result.connectAndSubscribePerSecond).toLocaleString()}/s`,
+        cpu: `server ${run.serverCpu.toFixed(1)} s (subscribing ${run.result.subscribeCpu.toFixed(2)} s)`,
+        note: run === presence ? `presence costs ${(cost * 100).toFixed(0)}% of the subscribe rate, ${(cpuCost * 100).toFixed(0)}% per server CPU-s (target ≤ 25%); stats ${JSON.stringify(run.result.stats)}` : undefined,
       });
     }
-    results[`presence_join_workers_${workers}`] = { plain: plain.result, presence: presence.result, cost };
+    results[`presence_join_workers_${workers}`] = { plain: plain.result, presence: presence.result, cost, cpuCost };
   }
   const churn = await measure(2, "churn", { members: 1000, churners: 50, cycles: 40, channel: "joinleave/churn" });
   rows.push({

@@ -1,7 +1,8 @@
 /**
  * The presence load generator, in its own process: `bun bench/presenceLoad.ts <join|churn> '<json args>'`.
  * join: `count` connections, then all subscribe to one channel (250 at a time): the
- * subscribe rate, and the connect + subscribe rate. churn: `members` subscribers of a
+ * subscribe rate, and the connect + subscribe rate; it prints CONNECTED and SUBSCRIBED and
+ * waits for "go" on stdin after each, so the driver can read the server's CPU time. churn: `members` subscribers of a
  * joinLeave channel, while `churners` connections subscribe and unsubscribe `cycles`
  * times each: cycles per second, and #join/#leave deliveries per second. One JSON line.
  */
@@ -47,17 +48,30 @@ async function inBatches<T>(count: number, make: (i: number) => Promise<T>, batc
   return out;
 }
 
+/** Resolves on a "go" line on stdin (the driver has read the server's CPU time). */
+async function waitForGo(): Promise<void> {
+  const reader = (Bun.stdin.stream() as ReadableStream<Uint8Array>).getReader();
+  let text = "";
+  while (!text.includes("go")) text += new TextDecoder().decode((await reader.read()).value);
+  reader.releaseLock();
+}
+
 async function join() {
   const { port, count, channel } = args;
   let started = performance.now();
   const conns = await inBatches(count, () => open(port));
   const connectSeconds = (performance.now() - started) / 1000;
+  // The driver samples the server's CPU time around the subscribe phase alone.
+  console.log("CONNECTED");
+  await waitForGo();
   started = performance.now();
   await inBatches(count, async (i) => {
     const reply = await conns[i]!.invoke("#subscribe", { channel });
     if (reply.error) throw new Error(JSON.stringify(reply.error));
-  });
+  }, args.batch ?? 250);
   const subscribeSeconds = (performance.now() - started) / 1000;
+  console.log("SUBSCRIBED");
+  await waitForGo();
   const stats = channel.startsWith("presence/") ? (await conns[0]!.invoke("#presenceStats", { channel })).data : null;
   for (const conn of conns) conn.ws.close();
   return {

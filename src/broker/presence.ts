@@ -24,8 +24,8 @@ type PresenceAck = Extract<BrokerToWorker, { t: "presenceAck" }>;
 export class BrokerPresence {
   readonly #find: (channel: string) => ChannelNamespace | null;
   #store: PresenceStore;
-  /** worker id → `<client>\n<ch>` → the member that worker registered there */
-  readonly #byWorker = new Map<number, Map<string, { ch: string; member: Member }>>();
+  /** worker id → channel → client → the member that worker registered there */
+  readonly #byWorker = new Map<number, Map<string, Map<string, Member>>>();
 
   constructor(
     namespaces: readonly ChannelNamespace[],
@@ -51,9 +51,11 @@ export class BrokerPresence {
   /** Every member this broker knows of, into the store again (a join only where it was missing). */
   #registerAgain(): void {
     for (const mine of this.#byWorker.values()) {
-      for (const { ch, member } of mine.values()) {
-        whenReady(this.#store.add(ch, member, this.#find(ch)?.joinLeave ?? false), () => {},
-          (error) => this.log?.warn("Presence: could not register a member again", { channel: ch, error: String(error) }));
+      for (const [ch, members] of mine) {
+        for (const member of members.values()) {
+          whenReady(this.#store.add(ch, member, this.#find(ch)?.joinLeave ?? false), () => {},
+            (error) => this.log?.warn("Presence: could not register a member again", { channel: ch, error: String(error) }));
+        }
       }
     }
   }
@@ -71,7 +73,9 @@ export class BrokerPresence {
   join(worker: number, ch: string, member: Member, silent = false): void | Promise<ErrorRecord | void> {
     let mine = this.#byWorker.get(worker);
     if (!mine) this.#byWorker.set(worker, mine = new Map());
-    mine.set(member.client + "\n" + ch, { ch, member });
+    let members = mine.get(ch);
+    if (!members) mine.set(ch, members = new Map());
+    members.set(member.client, member);
     const announce = this.#find(ch)?.joinLeave ?? false;
     const added = this.#store.add(ch, member, announce);
     const then = (isNew: boolean) => {
@@ -86,7 +90,8 @@ export class BrokerPresence {
 
   /** A member left (its socket unsubscribed or closed). */
   leave(worker: number, ch: string, client: string): void {
-    this.#byWorker.get(worker)?.delete(client + "\n" + ch);
+    const members = this.#byWorker.get(worker)?.get(ch);
+    if (members?.delete(client) && members.size === 0) this.#byWorker.get(worker)!.delete(ch);
     whenReady(this.#store.remove(ch, client), (member) => {
       if (member && !this.#store.publishesToHosts && this.#find(ch)?.joinLeave) this.deliver({ ch, join: false, member });
     }, (error) => this.log?.warn("Presence: could not remove a member", { channel: ch, error: String(error) }));
@@ -97,7 +102,7 @@ export class BrokerPresence {
     const mine = this.#byWorker.get(worker);
     if (!mine) return;
     this.#byWorker.delete(worker);
-    for (const { ch, member } of mine.values()) this.leave(worker, ch, member.client);
+    for (const [ch, members] of mine) for (const client of members.keys()) this.leave(worker, ch, client);
   }
 
   /** Answer a worker's `#presence` or `#presenceStats` read. */

@@ -198,8 +198,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     if (socket.channels.has(channel)) return this.channels.again(channel, options);
     socket.channels.add(channel);
     this.emit("subscription", socket, channel);
-    const member = this.presence.join(socket, channel, options.info);
-    return this.channels.subscribe(socket, channel, member ? { ...options, member } : options);
+    options.member = this.presence.join(socket, channel, options.info);
+    return this.channels.subscribe(socket, channel, options);
   }
 
   unsubscribeSocket(socket: ServerSocket, channel: string): void {
