@@ -37,7 +37,6 @@ class BunConnection implements WsConnection<unknown> {
     const result = this.ws.send(frame);
     // 0 is also the byte count of an empty frame (a v2 ping), which is not a drop.
     if (result === 0 && frame.length > 0) droppedSends.add(this);
-    if (result === 0) droppedSends.add(this);
     // Bun returns -1 when the frame was queued under backpressure, 0 when dropped.
     return result > 0 ? 0 : this.ws.getBufferedAmount();
   }
