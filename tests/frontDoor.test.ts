@@ -76,7 +76,7 @@ describe("quick start", () => {
     // `npm test` is `bun scripts/testDeps.ts && bun test …`: its first half, run in the clone.
     const deps = Bun.spawnSync([`${app}/node_modules/.bin/bun`, "scripts/testDeps.ts"], { cwd: app, stdout: "pipe", stderr: "pipe" });
     expect(deps.exitCode, `${deps.stderr}`).toBe(0);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe("testDepsPlan", () => {

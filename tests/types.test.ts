@@ -30,7 +30,7 @@ describe("tsconfig.json", () => {
     const result = typecheck(root);
     expect(result.output).toBe("");
     expect(result.exitCode).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe("typed-app", () => {
@@ -39,7 +39,7 @@ describe("typed-app", () => {
     const result = typecheck(app);
     expect(result.output).toBe("");
     expect(result.exitCode).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   test("typed-app: the type-checked app also runs: a procedure publishes, the client receives", () => {
     linkScx();
