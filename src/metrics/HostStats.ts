@@ -9,27 +9,19 @@
  * host.snapshot(); // { connections, subscriptions, channels, received, sent, ... }
  */
 import process from "node:process";
-import { type HistogramSnapshot, mergeHistograms } from "./Histogram.ts";
-import type { BrokerStats, ChannelLoad, ThreadInfo, ThreadStats, WorkerStats } from "./ThreadStats.ts";
+import { mergeHistograms } from "./Histogram.ts";
+import type { BrokerStats, ChannelLoad, ThreadInfo, ThreadStats, TrafficStats, WorkerStats } from "./ThreadStats.ts";
 
 export interface ThreadRow extends ThreadInfo { heapBytes: number }
 
-export interface HostSnapshot {
+export interface HostSnapshot extends TrafficStats {
   node: string;
   version: string;
   /** Unix seconds this process started. */
   startedAt: number;
   uptime: number;
   threads: ThreadRow[];
-  connections: number;
-  subscriptions: number;
-  channels: number;
-  received: Record<string, number>;
-  sent: Record<string, number>;
-  disconnects: Record<string, number>;
-  delivery: HistogramSnapshot;
   restarts: Record<"worker" | "broker", number>;
-  engineUp: boolean;
   extra: Record<string, Record<string, number>>;
   process: { rssBytes: number; heapBytes: number; cpuUserSeconds: number; cpuSystemSeconds: number };
   /** The busiest channels over all workers (by publications received, summed). */

@@ -16,9 +16,8 @@ export interface ChannelLoad {
   publications: number;
 }
 
-export interface WorkerStats {
-  role: "worker";
-  id: number;
+/** The traffic a worker counts and a host sums: one shape for both. */
+export interface TrafficStats {
   /** Handshaken sockets. */
   connections: number;
   /** Socket-channel pairs. */
@@ -30,8 +29,13 @@ export interface WorkerStats {
   /** close code → sockets closed with it */
   disconnects: Record<string, number>;
   delivery: HistogramSnapshot;
-  /** Whether every broker this worker talks to has its cluster engine up. */
+  /** Whether every cluster engine involved is up. */
   engineUp: boolean;
+}
+
+export interface WorkerStats extends TrafficStats {
+  role: "worker";
+  id: number;
   heapBytes: number;
   /** The busiest channels on this worker, by publications received. */
   top: ChannelLoad[];
