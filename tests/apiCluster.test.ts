@@ -43,6 +43,9 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const host = createServer({
       host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent",
+      // Raw test sockets do not answer pings: on a loaded machine this file can outlast the
+      // default 20 s pingTimeout, and sockets closing mid-test change the counts compared.
+      pingTimeout: 300_000,
       auth: { key: authKey }, api: { key: apiKey },
       cluster: { engine: "redis", urls: [redis.url], prefix: "apitest:" },
       channels: [{ match: "kept/*", history: { size: 10, ttl: 60 } }],
