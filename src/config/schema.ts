@@ -10,6 +10,8 @@ import { channelsSchema } from "./channels.ts";
 import { apiSchema } from "./api.ts";
 import { adminSchema } from "./admin.ts";
 import { limitsSchema } from "./limits.ts";
+import { pusherSchema } from "./pusher.ts";
+import { webhooksSchema } from "./webhooks.ts";
 
 const logLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
 
@@ -71,6 +73,8 @@ export const configSchema = z.strictObject({
   }).prefault({}).describe("Who is in a channel (namespaces with presence: true)"),
   api: apiSchema.prefault({}).describe("Server HTTP API under /api/ (off without a key)"),
   admin: adminSchema.prefault({}).describe("Admin page at /admin/ (off without a password)"),
+  pusher: pusherSchema.prefault({}).describe("Pusher Channels apps on /app/{key} and /apps/{id}/ (see Pusher)"),
+  webhooks: webhooksSchema,
   cluster: z.strictObject({
     engine: z.enum(["memory", "redis"]).default("memory").describe("memory: one host; redis: hosts share channels through Redis"),
     urls: z.array(z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")).default(["redis://127.0.0.1:6379"])
