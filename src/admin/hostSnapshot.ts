@@ -24,5 +24,5 @@ export async function hostSnapshot(control: ControlPlane): Promise<HostSnapshot>
     threads: () => info.threads ?? answered, retired: info.metricsRetired,
   });
   for (const thread of host?.threads ?? []) if (thread.value) stats.report(thread.value);
-  return stats.snapshot();
+  return { ...stats.snapshot(), unanswered: (host?.threads ?? []).filter((t) => t.error !== undefined).length };
 }

@@ -65,3 +65,15 @@ export const hostAnswerTimeout = 2500;
 export function answeredValues<T>(hosts: HostAnswer<T>[]): T[] {
   return hosts.flatMap((host) => host.threads).filter((t) => t.error === undefined).map((t) => t.value as T);
 }
+
+/**
+ * Who did not answer: one line per silent host and per thread that failed, so a sum
+ * built from answeredValues can say it is partial instead of passing for the whole.
+ *
+ * @example
+ * unansweredOf(hosts); // ["host h-1a2b: no answer within 2500 ms", "host h-3c4d worker 1: no answer within 1000 ms"]
+ */
+export function unansweredOf(hosts: HostAnswer[]): string[] {
+  return hosts.flatMap((host) => host.error !== undefined ? [`host ${host.host}: ${host.error}`]
+    : host.threads.filter((t) => t.error !== undefined).map((t) => `host ${host.host} ${t.role} ${t.id}: ${t.error}`));
+}

@@ -11,7 +11,7 @@
  * await server.api.channels("chat/*");                        // { channels: [{ channel: "chat/1", subscribers: 3 }] }
  */
 import type { ControlPlane, HostAnswer } from "../control/ControlPlane.ts";
-import { answeredValues } from "../control/ControlPlane.ts";
+import { answeredValues, unansweredOf } from "../control/ControlPlane.ts";
 import type { HistoryPage } from "../worker/Exchange.ts";
 import type { StreamPosition } from "../protocol/publication.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
@@ -33,6 +33,18 @@ interface WorkerStats { connections: number; subscriptions: number; channels: nu
 
 const sum = (values: number[]) => values.reduce((total, n) => total + (typeof n === "number" ? n : 0), 0);
 
+/** `{ [key]: the sum over every answer }`, plus `unanswered` when some host or thread was silent. */
+function counted<K extends string>(key: K, hosts: HostAnswer<number>[]): { [P in K]: number } & Partial<Unanswered> {
+  return withUnanswered({ [key]: sum(answeredValues(hosts)) } as { [P in K]: number }, hosts);
+}
+
+export interface Unanswered { unanswered: string[] }
+
+function withUnanswered<T extends object>(answer: T, hosts: HostAnswer[]): T & Partial<Unanswered> {
+  const unanswered = unansweredOf(hosts);
+  return unanswered.length === 0 ? answer : { ...answer, unanswered };
+}
+
 export class ServerApi {
   constructor(private readonly exchange: ApiExchange, private readonly control: ControlPlane) {}
 
@@ -48,18 +60,18 @@ export class ServerApi {
   }
 
   /** Close every connection of a user (token `sub`) or one client, on every host. */
-  async disconnect(target: Target & { code?: number; reason?: string }): Promise<{ disconnected: number }> {
-    return { disconnected: sum(answeredValues(await this.control.ask<number>("disconnect", target))) };
+  async disconnect(target: Target & { code?: number; reason?: string }): Promise<{ disconnected: number } & Partial<Unanswered>> {
+    return counted("disconnected", await this.control.ask<number>("disconnect", target));
   }
 
   /** Subscribe a user's (or client's) connections to a channel on the server's initiative. */
-  async subscribe(channel: string, target: Target): Promise<{ subscribed: number }> {
-    return { subscribed: sum(answeredValues(await this.control.ask<number>("subscribe", { channel, ...target }))) };
+  async subscribe(channel: string, target: Target): Promise<{ subscribed: number } & Partial<Unanswered>> {
+    return counted("subscribed", await this.control.ask<number>("subscribe", { channel, ...target }));
   }
 
   /** Remove a user's (or client's) connections from a channel; each client gets #kickOut. */
-  async unsubscribe(channel: string, target: Target): Promise<{ unsubscribed: number }> {
-    return { unsubscribed: sum(answeredValues(await this.control.ask<number>("unsubscribe", { channel, ...target }))) };
+  async unsubscribe(channel: string, target: Target): Promise<{ unsubscribed: number } & Partial<Unanswered>> {
+    return counted("unsubscribed", await this.control.ask<number>("unsubscribe", { channel, ...target }));
   }
 
   /** Who is in a channel (namespaces with presence), on every host: `{ members: [{ client, user, info }] }`. */
@@ -80,13 +92,14 @@ export class ServerApi {
   }
 
   /** Channels with subscribers anywhere in the cluster, matching a glob; busiest first. */
-  async channels(pattern?: string): Promise<{ channels: Array<{ channel: string; subscribers: number }> }> {
-    const lists = answeredValues(await this.control.ask<Array<{ channel: string; subscribers: number }>>("channels", { pattern }));
+  async channels(pattern?: string): Promise<{ channels: Array<{ channel: string; subscribers: number }> } & Partial<Unanswered>> {
+    const hosts = await this.control.ask<Array<{ channel: string; subscribers: number }>>("channels", { pattern });
+    const lists = answeredValues(hosts);
     const counts = new Map<string, number>();
     for (const list of lists) for (const { channel, subscribers } of list) counts.set(channel, (counts.get(channel) ?? 0) + subscribers);
     const channels = [...counts].map(([channel, subscribers]) => ({ channel, subscribers }));
     channels.sort((a, b) => b.subscribers - a.subscribers || (a.channel < b.channel ? -1 : 1));
-    return { channels };
+    return withUnanswered({ channels }, hosts);
   }
 
   /** One entry per host: its version, uptime, threads and the sums over its workers. */

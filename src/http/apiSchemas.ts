@@ -22,7 +22,13 @@ function oneTarget<T extends { user?: string; client?: string }>(value: T, ctx: 
 }
 
 const position = z.object({ offset: z.number().int(), epoch: z.string() });
-const targetCount = (name: string) => z.object({ [name]: z.number().int().describe("Connections affected, summed over every worker and host") });
+/** Set only when some host or thread did not answer in time: the sums beside it are partial. */
+const unanswered = z.array(z.string()).optional()
+  .describe("Present only when the answer is partial: each host or thread that did not answer, and why");
+const targetCount = (name: string) => z.object({
+  [name]: z.number().int().describe("Connections affected, summed over every worker and host that answered"),
+  unanswered,
+});
 
 export const apiSchemas = {
   publish: {
@@ -75,7 +81,7 @@ export const apiSchemas = {
   },
   channels: {
     query: z.strictObject({ pattern: z.string().optional().describe("Glob as in channels: (* one segment, ** any); default all") }),
-    response: z.object({ channels: z.array(z.object({ channel: z.string(), subscribers: z.number().int() })) }),
+    response: z.object({ channels: z.array(z.object({ channel: z.string(), subscribers: z.number().int() })), unanswered }),
   },
   info: {
     response: z.object({

@@ -26,6 +26,8 @@ export interface HostSnapshot extends TrafficStats {
   process: { rssBytes: number; heapBytes: number; cpuUserSeconds: number; cpuSystemSeconds: number };
   /** The busiest channels over all workers (by publications received, summed). */
   top: ChannelLoad[];
+  /** Threads that did not answer this snapshot in time: the sums above leave them out. */
+  unanswered?: number;
 }
 
 /** Counters of threads' earlier incarnations (kept on the main thread, handed to whoever renders). */

@@ -39,6 +39,7 @@ export function renderMetrics(host: HostSnapshot): string {
       }, []),
     },
     gauge("scx_engine_up", "1 when every broker's cluster engine is connected", host.engineUp ? 1 : 0),
+    gauge("scx_threads_unanswered", "Threads that did not answer this scrape in time (1 s): the sums leave them out", host.unanswered ?? 0),
     { name: "scx_disconnects_total", help: "Sockets closed, by close code", type: "counter", samples: labelled("code", host.disconnects) },
   ];
   for (const [name, values] of Object.entries(host.extra)) {
