@@ -19,12 +19,18 @@ import { pusherChannelPattern } from "./pusherApiSchemas.ts";
 /** One event to one channel. */
 export interface PusherEvent { channel: string; name: string; data: string; socket_id?: string }
 
-export class PusherApi {
-  constructor(private readonly exchange: ApiExchange, private readonly control: ControlPlane) {}
+/** What the Pusher API needs of server.exchange: publish with a client to skip (a Pusher socket_id), presence. */
+export interface PusherExchange extends Pick<ApiExchange, "presence"> {
+  publish(channel: string, data: unknown, options?: { skip?: string }): Promise<unknown>;
+}
 
-  /** Publish each event to its channel; rejects when any publish failed. */
+export class PusherApi {
+  constructor(private readonly exchange: PusherExchange, private readonly control: ControlPlane) {}
+
+  /** Publish each event to its channel, not to the client whose socket_id it names; rejects when any publish failed. */
   async trigger(events: PusherEvent[]): Promise<void> {
-    await Promise.all(events.map((event) => this.exchange.publish(event.channel, pusherEventData(event.name, event.data))));
+    await Promise.all(events.map((event) =>
+      this.exchange.publish(event.channel, pusherEventData(event.name, event.data), event.socket_id === undefined ? {} : { skip: event.socket_id })));
   }
 
   /** Subscriptions per channel with a Pusher-valid name, summed over every worker and host. */

@@ -8,11 +8,10 @@
 import type { Hono } from "hono";
 import type { Config } from "../../config/schema.ts";
 import type { ControlPlane } from "../../control/ControlPlane.ts";
-import type { ApiExchange } from "../ServerApi.ts";
-import { PusherApi } from "./PusherApi.ts";
+import { PusherApi, type PusherExchange } from "./PusherApi.ts";
 import { pusherRoutes } from "./pusherRoutes.ts";
 
-export interface PusherApiMountOptions { config: Config; exchange: ApiExchange; control: ControlPlane }
+export interface PusherApiMountOptions { config: Config; exchange: PusherExchange; control: ControlPlane }
 
 /** The mounted PusherApi, or null when no Pusher app is configured. */
 export function mountPusherApi(app: Hono, options: PusherApiMountOptions): PusherApi | null {
