@@ -11,12 +11,12 @@ const args = JSON.parse(process.argv[2] ?? "{}");
 const codec: Codec = codecNamed(args.codec ?? "json");
 const url = `ws://127.0.0.1:${args.port}/socketcluster/`;
 
-/** Small: a chat line. Large structured: 40 records of mixed fields (~4 KB as JSON). */
-export function payload(kind: "small" | "large", n: number): unknown {
+/** Small: a chat line. Large structured: 40 records of mixed fields (~3.4 KB as JSON); xlarge: 400 (~34 KB). */
+export function payload(kind: "small" | "large" | "xlarge", n: number): unknown {
   if (kind === "small") return { text: "hello, world", n, user: "ada" };
   return {
     n, page: 3, total: 1200, tags: ["alpha", "beta", "gamma"],
-    rows: Array.from({ length: 40 }, (_, i) => ({ id: 100000 + i, name: `item ${i}`, price: 12.5 + i, qty: i * 3, ok: i % 2 === 0, at: 1733123456789 + i })),
+    rows: Array.from({ length: kind === "large" ? 40 : 400 }, (_, i) => ({ id: 100000 + i, name: `item ${i}`, price: 12.5 + i, qty: i * 3, ok: i % 2 === 0, at: 1733123456789 + i })),
   };
 }
 
