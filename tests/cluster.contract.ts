@@ -1,6 +1,8 @@
 /**
- * The ClusterEngine contract, run against every engine (see src/cluster/ClusterEngine.ts).
- * `makeHosts` returns two engines that stand for two hosts.
+ * The ClusterEngine contract, run against every engine: one test per rule the interface
+ * states (src/cluster/ClusterEngine.ts). `makeHosts` returns two engines that stand for
+ * two hosts; engines with a backend that can fail also give an `outage` (stop and
+ * restart it, or hang it with SIGSTOP and continue it), and the outage rules run too.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ClusterEngine } from "../src/cluster/ClusterEngine.ts";
@@ -16,22 +18,61 @@ export function inbox(engine: ClusterEngine) {
   return {
     got,
     until: (count: number) => got.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+    clear: () => { got.length = 0; waiters.length = 0; },
   };
 }
 
-export function engineContract(name: string, makeHosts: () => Promise<[ClusterEngine, ClusterEngine, () => Promise<void>]>) {
+/** A backend the suite can take down (stop/restart) or hang (pause/resume). */
+export interface EngineOutage {
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Longest an engine may take to notice (ms). */
+  boundMs: number;
+}
+
+export interface EngineHosts {
+  a: ClusterEngine;
+  b: ClusterEngine;
+  cleanup(): Promise<void>;
+  outage?: EngineOutage;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
+
+/** `withOutage`: the engine has a backend the suite can stop and hang (makeHosts gives `outage`). */
+export function engineContract(name: string, makeHosts: () => Promise<EngineHosts>, withOutage = false) {
   describe(`ClusterEngine contract: ${name}`, () => {
+    let hosts: EngineHosts;
     let a: ClusterEngine;
     let b: ClusterEngine;
-    let cleanup: () => Promise<void>;
     let inboxA: ReturnType<typeof inbox>;
     let inboxB: ReturnType<typeof inbox>;
     beforeAll(async () => {
-      [a, b, cleanup] = await makeHosts();
+      hosts = await makeHosts();
+      ({ a, b } = hosts);
       inboxA = inbox(a);
       inboxB = inbox(b);
     });
-    afterAll(() => cleanup());
+    afterAll(() => hosts.cleanup());
+
+    /** Publish a marker from a until b has it: proof that a's path to b works now. */
+    async function roundTrip(channel: string, tag: string): Promise<void> {
+      const seen = () => inboxB.got.some((pub) => pub.ch === channel && pub.json === JSON.stringify(tag));
+      const deadline = Date.now() + 20_000;
+      while (!seen()) {
+        if (Date.now() > deadline) throw new Error(`No round trip on ${channel}`);
+        a.publish({ ch: channel, json: JSON.stringify(tag) });
+        await Bun.sleep(50);
+      }
+    }
 
     test(`${name}: publish() reaches the other host in order once subscribe() has resolved, never its own`, async () => {
       await Promise.all([a.subscribe("c1"), b.subscribe("c1")]);
@@ -44,25 +85,84 @@ export function engineContract(name: string, makeHosts: () => Promise<[ClusterEn
     });
 
     test(`${name}: subscribe() twice resolves both times; unsubscribe() stops deliveries; channels are kept apart`, async () => {
-      inboxA.got.length = 0;
-      inboxB.got.length = 0;
+      inboxA.clear();
+      inboxB.clear();
       await Promise.all([b.subscribe("c2"), b.subscribe("c2")]);
       b.unsubscribe("c1");
-      await settle(a, b);
+      await Promise.all([a.settle(), b.settle()]);
       a.publish({ ch: "c1", json: '"nobody"' });
       a.publish({ ch: "c2", json: '{"only":"c2"}' });
       await inboxB.until(1);
       expect(inboxB.got).toEqual([{ ch: "c2", json: '{"only":"c2"}' }]);
     });
 
+    test(`${name}: subscribe() is idempotent (one delivery per publication) and so is unsubscribe() (once stops it, again is harmless)`, async () => {
+      inboxB.clear();
+      await b.subscribe("idem");
+      await b.subscribe("idem");
+      a.publish({ ch: "idem", json: '"one"' });
+      a.publish({ ch: "c2", json: '"marker"' });
+      await inboxB.until(2);
+      await Bun.sleep(50);
+      expect(inboxB.got).toEqual([{ ch: "idem", json: '"one"' }, { ch: "c2", json: '"marker"' }]);
+      inboxB.clear();
+      b.unsubscribe("idem");
+      b.unsubscribe("idem");
+      b.unsubscribe("never-subscribed");
+      await b.settle();
+      a.publish({ ch: "idem", json: '"gone"' });
+      a.publish({ ch: "c2", json: '"marker"' });
+      await inboxB.until(1);
+      expect(inboxB.got).toEqual([{ ch: "c2", json: '"marker"' }]);
+    });
+
+    test(`${name}: settle() resolves once every subscribe() and unsubscribe() so far has taken effect`, async () => {
+      inboxB.clear();
+      void b.subscribe("settled");
+      await b.settle();
+      a.publish({ ch: "settled", json: '"after settle"' });
+      await inboxB.until(1);
+      expect(inboxB.got).toEqual([{ ch: "settled", json: '"after settle"' }]);
+    });
+
     test(`${name}: state() is ready when connected`, () => {
       expect(a.state()).toBe("ready");
       expect(b.state()).toBe("ready");
     });
-  });
-}
 
-/** An unsubscribe is asynchronous on a real engine: a round trip through each makes it effective. */
-async function settle(...engines: ClusterEngine[]): Promise<void> {
-  for (const engine of engines) await (engine as { settle?: () => Promise<void> }).settle?.();
+    test.if(withOutage)(`${name}: while the backend is down, state() says so and publish() drops (nothing is buffered); on recovery subscribed channels are subscribed again`, async () => {
+      const outage = hosts.outage!;
+      await b.subscribe("down/x");
+      await roundTrip("down/x", "before");
+      inboxB.clear();
+      await outage.stop();
+      await until(() => a.state() === "down" && b.state() === "down", "state() down", outage.boundMs);
+      for (let i = 0; i < 1000; i++) a.publish({ ch: "down/x", json: `"while down ${i}"` });
+      await outage.restart();
+      await until(() => a.state() === "ready" && b.state() === "ready", "state() ready again", 20_000);
+      // b never subscribed again by hand: the engine did it on recovery.
+      await roundTrip("down/x", "after");
+      expect(inboxB.got.filter((pub) => pub.json?.startsWith('"while down'))).toEqual([]);
+    }, 60_000);
+
+    test.if(withOutage)(`${name}: a hung backend (SIGSTOP, sockets open) counts as down within the bound, publish() then drops at once, and after SIGCONT delivery resumes`, async () => {
+      const outage = hosts.outage!;
+      await b.subscribe("hung/x");
+      await roundTrip("hung/x", "before");
+      outage.pause();
+      try {
+        const pausedAt = Date.now();
+        await until(() => a.state() === "down", "state() down while hung", outage.boundMs);
+        expect(Date.now() - pausedAt).toBeLessThanOrEqual(outage.boundMs);
+        inboxB.clear();
+        for (let i = 0; i < 1000; i++) a.publish({ ch: "hung/x", json: `"while hung ${i}"` });
+      } finally {
+        outage.resume();
+      }
+      await until(() => a.state() === "ready" && b.state() === "ready", "state() ready after SIGCONT", 20_000);
+      await roundTrip("hung/x", "after");
+      // Published once the engine knew it was hung: dropped, not sent late.
+      expect(inboxB.got.filter((pub) => pub.json?.startsWith('"while hung'))).toEqual([]);
+    }, 60_000);
+  });
 }

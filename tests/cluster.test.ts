@@ -25,16 +25,28 @@ engineContract("memory", async () => {
   const hub = new MemoryHub();
   const a = new MemoryEngine(hub);
   const b = new MemoryEngine(hub);
-  return [a, b, async () => { await a.close(); await b.close(); }];
+  return { a, b, cleanup: async () => { await a.close(); await b.close(); } };
 });
 
 engineContract("redis", async () => {
-  const make = () => new RedisEngine({ urls: [redises[0]!.url, redises[1]!.url], prefix: "contract:", log: quiet });
+  // A short reply deadline keeps the outage rules quick; the bound allows for the heartbeat and a loaded machine.
+  const timeoutMs = 500;
+  const make = () => new RedisEngine({ urls: [redises[0]!.url, redises[1]!.url], prefix: "contract:", log: quiet, timeoutMs });
   const a = make();
   const b = make();
   await Promise.all([a.connect(), b.connect()]);
-  return [a, b, async () => { await a.close(); await b.close(); }];
-});
+  return {
+    a, b,
+    cleanup: async () => { await a.close(); await b.close(); },
+    outage: {
+      boundMs: timeoutMs * 6,
+      stop: async () => { await Promise.all(redises.map((redis) => redis.stop())); },
+      restart: async () => { await Promise.all(redises.map((redis) => redis.restart())); },
+      pause: () => { for (const redis of redises) redis.pause(); },
+      resume: () => { for (const redis of redises) redis.resume(); },
+    },
+  };
+}, true);
 
 describe("HashRing", () => {
   test("HashRing.shardFor() moves about 1/N of the channels when a shard is added", () => {

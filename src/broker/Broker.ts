@@ -20,6 +20,7 @@ import type { Publication } from "../protocol/publication.ts";
 import type { Logger } from "../log/logger.ts";
 import { ErrorName } from "../protocol/errorNames.ts";
 import { BrokerCaps } from "./connectionCaps.ts";
+import { DropReport } from "../cluster/DropReport.ts";
 import { BrokerHistory, whenReady } from "./history.ts";
 import { MemoryHistoryStore } from "../history/memory.ts";
 import { BrokerPresence } from "./presence.ts";
@@ -54,8 +55,8 @@ export class Broker {
   #history: BrokerHistory;
   readonly #presence: BrokerPresence;
   readonly #namespaces: readonly ChannelNamespace[];
-  /** Publications on kept channels lost because the store failed and nobody could be told. */
-  dropped = 0;
+  /** Publications on kept channels lost because the store failed and nobody could be told (counted, logged every few seconds). */
+  readonly #drops: DropReport | null;
 
   /** True while an engine is on its way (created asynchronously): not ready until it is. */
   #awaitingEngine: boolean;
@@ -70,6 +71,7 @@ export class Broker {
   } = {}) {
     this.#awaitingEngine = options.awaitingEngine ?? false;
     this.#log = options.log ?? null;
+    this.#drops = this.#log && new DropReport(this.#log, "Dropped publications: the history store failed (nobody asked for an answer)");
     this.#caps = new BrokerCaps(undefined, this.#log);
     this.#namespaces = options.channels ?? [];
     this.#history = new BrokerHistory(this.#namespaces, options.history ?? new MemoryHistoryStore());
@@ -198,8 +200,7 @@ export class Broker {
     }, (error) => {
       // Never delivered without an offset: the publisher learns it when it asked, else it is counted and logged.
       if (message.id !== undefined) return link.post({ t: "pubAck", id: message.id, error: errorRecord(error) });
-      this.dropped++;
-      this.#log?.warn("Dropped a publication: the history store failed", { channel: message.ch, error: String(error) });
+      this.#drops?.count();
     });
   }
 
@@ -278,10 +279,16 @@ export class Broker {
   /** Resolves when the engine has acted on every subscribe and unsubscribe so far. */
   async settle(): Promise<void> {
     await Promise.all(this.#subscribing.values());
-    await (this.#engine as { settle?: () => Promise<void> } | null)?.settle?.();
+    await this.#engine?.settle();
+  }
+
+  /** Publications on kept channels lost because the store failed and nobody could be told. */
+  get dropped(): number {
+    return this.#drops?.total ?? 0;
   }
 
   async close(): Promise<void> {
+    this.#drops?.close();
     await this.#engine?.close();
     await this.#history.store.close();
     await this.#caps.close();

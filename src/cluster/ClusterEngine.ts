@@ -16,8 +16,12 @@
  *   is true, its `append` also delivers the publication, with offset and epoch, through
  *   `onPublication` on EVERY host subscribed to the channel, this one included, in offset
  *   order: the broker then neither calls `publish` nor delivers it locally itself.
+ * - `settle()` resolves once every `subscribe` and `unsubscribe` called so far has taken
+ *   effect (at once on the memory engine).
  * - While the engine is down, `publish` drops (nothing buffers without bound) and
- *   `state()` says so; on recovery every subscribed channel is subscribed again.
+ *   `state()` says so; on recovery every subscribed channel is subscribed again. A
+ *   backend that hangs (Redis stopped, its sockets open) counts as down within a bounded
+ *   time, and what is dropped while it lasts is counted and logged (not only on recovery).
  *
  * @example
  * engine.onPublication((pub) => broker.deliver(pub));
@@ -38,6 +42,8 @@ export interface ClusterEngine {
   onPublication(handler: (pub: Publication) => void): void;
   onStateChange?(handler: (state: EngineState) => void): void;
   state(): EngineState;
+  /** Resolves when every subscribe and unsubscribe so far has taken effect. */
+  settle(): Promise<void>;
   /** A history store every host shares (Redis); absent: each broker keeps its own. */
   readonly history?: HistoryStore;
   /** Connection caps counted across hosts (Redis); absent: each broker counts for its host. */

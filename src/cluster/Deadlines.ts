@@ -4,7 +4,8 @@
  * open would leave every reply pending forever. Commands on one connection are answered
  * in order, so one FIFO of deadlines and one timer (running only while something waits)
  * reject each late command with the error given, and report when the connection turns
- * late (a deadline passed) or answers again.
+ * late (a deadline passed) or answers again. The queue is bounded (`maxWaiting`): it, not
+ * the client library, decides what fails while Redis is slow, and memory stays flat.
  *
  * @example
  * const deadlines = new Deadlines(2000, () => namedError(ErrorName.Broker, "Redis is unreachable"), (late) => log(late));
@@ -16,8 +17,8 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
-/** Most commands waiting at once on one connection; beyond, new ones fail at once. */
-const maxWaiting = 200_000;
+/** Most commands waiting at once on one connection by default; beyond, new ones fail at once. */
+export const defaultMaxWaiting = 10_000;
 
 export class Deadlines {
   #queue: Waiting[] = [];
@@ -29,7 +30,14 @@ export class Deadlines {
     private readonly timeoutMs: number,
     private readonly error: () => Error,
     private readonly onLateChange: (late: boolean) => void = () => {},
+    /** The bound of the queue: past it, `guard` rejects at once (the caller counts a drop). */
+    private readonly maxWaiting = defaultMaxWaiting,
   ) {}
+
+  /** Commands waiting for their reply now. */
+  get waiting(): number {
+    return this.#queue.length - this.#head;
+  }
 
   /** True from a missed deadline until the connection answers again. */
   get late(): boolean {
@@ -37,7 +45,7 @@ export class Deadlines {
   }
 
   guard<T>(command: Promise<T>): Promise<T> {
-    if (this.#queue.length - this.#head >= maxWaiting) {
+    if (this.#queue.length - this.#head >= this.maxWaiting) {
       command.catch(() => {});
       return Promise.reject(this.error());
     }
@@ -49,11 +57,13 @@ export class Deadlines {
         this.#answered();
         if (waiting.settled) return;
         waiting.settled = true;
+        this.#trim();
         resolve(value);
       }, (error) => {
         this.#answered();
         if (waiting.settled) return;
         waiting.settled = true;
+        this.#trim();
         reject(error);
       });
     });
@@ -65,6 +75,22 @@ export class Deadlines {
     this.#queue = [];
     this.#head = 0;
     this.#stop();
+  }
+
+  /** Answered commands leave the queue at once, so its bound counts only what still waits. */
+  #trim(): void {
+    const queue = this.#queue;
+    let head = this.#head;
+    while (head < queue.length && queue[head]!.settled) head++;
+    if (head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else if (head > 1024 && head * 2 > queue.length) {
+      this.#queue = queue.slice(head);
+      this.#head = 0;
+    } else {
+      this.#head = head;
+    }
   }
 
   #answered(): void {

@@ -2,8 +2,10 @@
  * One Redis instance as the engine uses it: a command connection (publish, history
  * scripts; no offline queue, so commands fail at once while it is down) and a pub/sub
  * connection (node-redis resubscribes it after a reconnect). Every command waits a
- * bounded time (Deadlines): a Redis that is down or hung (stopped, socket open) makes
- * it reject with ErrorName.Broker, "Redis is unreachable", and marks the shard down.
+ * bounded time in a bounded queue (Deadlines; node-redis's own timeout is off): a Redis
+ * that is down or hung (stopped, socket open) makes it reject with ErrorName.Broker,
+ * "Redis is unreachable", and marks the shard down within `timeoutMs` and a quarter
+ * (a PING every `timeoutMs` notices an idle hang too, so within about twice that).
  *
  * @example
  * const shard = new RedisShard("redis://127.0.0.1:6379", { timeoutMs: 2000, onChange: () => {} });
@@ -20,6 +22,8 @@ export interface RedisShardOptions {
   timeoutMs: number;
   /** The shard went up or down (connection, or replies late). */
   onChange: (up: boolean) => void;
+  /** Most commands waiting for a reply on one connection; past it, commands fail at once (default 10,000). */
+  maxWaiting?: number;
 }
 
 export class RedisShard {
@@ -33,16 +37,20 @@ export class RedisShard {
   #up = false;
   #closing = false;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #probing = false;
   /** Until the shard is up for the first time: commands wait for it (bounded) instead of failing. */
   #starting: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(readonly url: string, private readonly options: RedisShardOptions) {
     const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 3000);
-    this.pub = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } }) as RedisClientType;
-    this.sub = createClient({ url, socket: { reconnectStrategy } }) as RedisClientType;
+    // node-redis's own command timeout (5 s by default) is off: it would drop commands
+    // silently and, failing them, look like an answer. Our bounded Deadlines decide instead.
+    const commandOptions = { timeout: 0 };
+    this.pub = createClient({ url, disableOfflineQueue: true, commandOptions, socket: { reconnectStrategy } }) as RedisClientType;
+    this.sub = createClient({ url, commandOptions, socket: { reconnectStrategy } }) as RedisClientType;
     const unreachable = () => this.#unreachable();
-    this.#pubDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update());
-    this.#subDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update());
+    this.#pubDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update(), options.maxWaiting);
+    this.#subDeadlines = new Deadlines(options.timeoutMs, unreachable, () => this.#update(), options.maxWaiting);
     for (const client of [this.pub, this.sub]) {
       // Errors are reported through the up/down transitions, once per outage.
       client.on("error", () => {});
@@ -86,8 +94,11 @@ export class RedisShard {
     }
     await Promise.all([this.pub.connect(), this.sub.connect()]);
     // An idle hung Redis is noticed too: a PING per timeout keeps the deadlines honest.
+    // A probe at a time (it waits for its deadline), so a long hang piles up few PINGs.
     this.#heartbeat ??= setInterval(() => {
-      if (this.pub.isReady) this.command(["PING"], true).catch(() => {});
+      if (!this.pub.isReady || this.#probing) return;
+      this.#probing = true;
+      this.command(["PING"], true).catch(() => {}).finally(() => { this.#probing = false; });
     }, this.options.timeoutMs);
   }
 

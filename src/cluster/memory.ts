@@ -45,6 +45,11 @@ export class MemoryEngine implements ClusterEngine {
     return "ready";
   }
 
+  /** Subscribes and unsubscribes take effect at once here. */
+  settle(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.hub.engines.delete(this);
     return Promise.resolve();

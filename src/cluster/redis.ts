@@ -8,8 +8,10 @@
  * While a shard is down or hung, ephemeral publications for its channels reach local
  * subscribers only (the broker delivers them before the engine sees them) and are
  * dropped for other hosts: nothing buffers without bound. History appends and reads
- * reject with ErrorName.Broker within `timeoutMs`. The outage is logged once, and once
- * again on recovery. Pub/sub message format: pubsubMessage.ts. Kept publications that
+ * reject with ErrorName.Broker within `timeoutMs`. The outage is logged when it starts
+ * and ends; what it drops is counted and logged while it lasts (DropReport: a line a
+ * second after the first drop, then every 5 s). A hung shard is noticed by its bounded
+ * queue of replies (RedisShard, Deadlines), never by the client library's own timeout. Pub/sub message format: pubsubMessage.ts. Kept publications that
  * pub/sub lost (a reconnect) are read back from the history stream (KeptStreams.ts).
  *
  * @example
@@ -23,6 +25,7 @@ import { RedisShard } from "./RedisShard.ts";
 import { decodeMessage, encodeEphemeral, hostIdLength } from "./pubsubMessage.ts";
 import { RedisHistoryStore } from "../history/redis.ts";
 import { KeptStreams } from "./KeptStreams.ts";
+import { DropReport } from "./DropReport.ts";
 import { RedisConnectionCaps } from "./redisCaps.ts";
 import { RedisPresenceStore, presenceMark } from "../presence/redis.ts";
 import type { Logger } from "../log/logger.ts";
@@ -53,7 +56,8 @@ export class RedisEngine implements ClusterEngine {
   readonly presence: RedisPresenceStore;
   #handler: ((pub: Publication) => void) | null = null;
   #stateHandler: ((state: EngineState) => void) | null = null;
-  #dropped = 0;
+  /** Ephemeral publications dropped for other hosts (shard down or hung, or its queue full), logged while it lasts. */
+  readonly #drops: DropReport;
   readonly #pending = new Set<Promise<unknown>>();
   /** Subscribes not yet answered, so a second caller waits for the same reply. */
   readonly #subscribing = new Map<string, Promise<void>>();
@@ -64,6 +68,9 @@ export class RedisEngine implements ClusterEngine {
     this.#prefix = options.prefix;
     this.#log = options.log;
     this.#ring = new HashRing(options.urls);
+    this.#drops = new DropReport(this.#log, "Dropped publications for other hosts: Redis is down, hung or too slow (this host's subscribers still get them)", () => ({
+      down: [...this.#shards.values()].filter((shard) => !shard.up).map((shard) => shard.url),
+    }));
     const timeoutMs = options.timeoutMs ?? defaultRedisTimeoutMs;
     for (const url of options.urls) {
       const shard = new RedisShard(url, { timeoutMs, onChange: (up) => this.#changed(shard, up) });
@@ -97,11 +104,8 @@ export class RedisEngine implements ClusterEngine {
 
   publish(pub: Publication): void {
     const shard = this.#shardFor(pub.ch);
-    if (!shard.up) {
-      this.#dropped++;
-      return;
-    }
-    shard.command(["PUBLISH", this.#prefix + pub.ch, encodeEphemeral(this.#hostId, pub)]).catch(() => { this.#dropped++; });
+    if (!shard.up) return this.#drops.count();
+    shard.command(["PUBLISH", this.#prefix + pub.ch, encodeEphemeral(this.#hostId, pub)]).catch(this.#dropOne);
   }
 
   /** Resolves once Redis has answered the SUBSCRIBE (at once while the shard is down after having been up). */
@@ -133,6 +137,8 @@ export class RedisEngine implements ClusterEngine {
     this.#track(shard.subCommand(shard.sub.unsubscribe(this.#prefix + channel, this.#listener)));
   }
 
+  readonly #dropOne = () => this.#drops.count();
+
   /** Resolves when every subscribe and unsubscribe so far has been answered by Redis. */
   async settle(): Promise<void> {
     await Promise.all(this.#pending);
@@ -156,12 +162,13 @@ export class RedisEngine implements ClusterEngine {
     return "ready";
   }
 
-  /** Publications dropped for other hosts while a shard was down. */
+  /** Publications dropped for other hosts while a shard was down, hung or its queue full. */
   get dropped(): number {
-    return this.#dropped;
+    return this.#drops.total;
   }
 
   async close(): Promise<void> {
+    this.#drops.close();
     await this.presence.close();
     await Promise.all([...this.#shards.values()].map((shard) => shard.close()));
   }
@@ -179,7 +186,7 @@ export class RedisEngine implements ClusterEngine {
   }
 
   #changed(shard: RedisShard, up: boolean): void {
-    if (up) this.#log.info("Redis shard is up", { url: shard.url, channels: shard.channels.size, droppedWhileDown: this.#dropped });
+    if (up) this.#log.info("Redis shard is up", { url: shard.url, channels: shard.channels.size, droppedTotal: this.#drops.total });
     else this.#log.error("Redis shard is down or not answering: publications reach this host's subscribers only, history channels refuse publications until it is back", { url: shard.url });
     this.#stateHandler?.(this.state());
   }
