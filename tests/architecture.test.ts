@@ -37,6 +37,9 @@ const layerOfFolder: Record<string, number> = {
   "src/metrics": 2,
   // The admin face (main-thread hub, admin socket, page): above the roles, below src/http which mounts it.
   "src/admin": 3.5,
+  // Webhooks (stores, delivery, events): just below threads, whose worker→broker messages
+  // carry its events; the roles run it and the Redis engine (cluster) makes its store.
+  "src/webhooks": 1.9,
   "src/protocol": 1, "src/config": 1, "src/log": 1,
   // The browser client sits just above the pure layer (it uses src/protocol); its own test
   // below says it may import nothing else.

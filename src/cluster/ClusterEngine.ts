@@ -32,6 +32,7 @@ import type { Publication } from "../protocol/publication.ts";
 import type { HistoryStore } from "../history/HistoryStore.ts";
 import type { ConnectionCapStore } from "./ConnectionCapStore.ts";
 import type { PresenceStore } from "../presence/PresenceStore.ts";
+import type { WebhookStore } from "../webhooks/WebhookStore.ts";
 
 export type EngineState = "ready" | "connecting" | "down";
 
@@ -50,5 +51,7 @@ export interface ClusterEngine {
   readonly caps?: ConnectionCapStore;
   /** A presence store every host shares (Redis), whose join/leave events reach every host; absent: each broker keeps its own. */
   readonly presence?: PresenceStore;
+  /** Webhook queues and occupancy every host shares (Redis); absent: each broker keeps its own. */
+  readonly webhooks?: WebhookStore;
   close(): Promise<void>;
 }

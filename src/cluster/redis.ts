@@ -28,6 +28,7 @@ import { KeptStreams } from "./KeptStreams.ts";
 import { DropReport } from "./DropReport.ts";
 import { RedisConnectionCaps } from "./redisCaps.ts";
 import { RedisPresenceStore, presenceMark } from "../presence/redis.ts";
+import { RedisWebhookStore } from "../webhooks/redis.ts";
 import type { Logger } from "../log/logger.ts";
 
 /** Where the Redis shards are, the key and channel prefix, and the longest wait for a reply. */
@@ -54,6 +55,7 @@ export class RedisEngine implements ClusterEngine {
   readonly history: RedisHistoryStore;
   readonly caps: RedisConnectionCaps;
   readonly presence: RedisPresenceStore;
+  readonly webhooks: RedisWebhookStore;
   #handler: ((pub: Publication) => void) | null = null;
   #stateHandler: ((state: EngineState) => void) | null = null;
   /** Ephemeral publications dropped for other hosts (shard down or hung, or its queue full), logged while it lasts. */
@@ -85,6 +87,7 @@ export class RedisEngine implements ClusterEngine {
       send: (channel, args) => this.#shardFor(channel).command(args),
       sendEvery: (args) => [...this.#shards.values()].map((shard) => shard.command(args)),
     });
+    this.webhooks = new RedisWebhookStore({ prefix: this.#prefix, send: (key, args) => this.#shardFor(key).command(args) });
     this.caps = new RedisConnectionCaps({
       prefix: this.#prefix,
       send: (key, args) => this.#shardFor(key).command(args),

@@ -15,6 +15,11 @@ export const pusherAppSchema = z.strictObject({
   key: z.string().min(1).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").describe("App key: clients connect to /app/{key}; signs with the secret"),
   secret: z.string().min(8, "at least 8 characters").describe("App secret: signs private and presence channel auth, the HTTP API and webhooks"),
   clientEvents: z.boolean().default(false).describe("Let clients send client-* events on private and presence channels"),
+  webhooks: z.array(z.strictObject({
+    url: z.string().regex(/^https?:\/\//, "an http:// or https:// URL").describe("Where Pusher-format batches are POSTed"),
+    events: z.array(z.enum(["channel_occupied", "channel_vacated", "member_added", "member_removed", "client_event"])).min(1)
+      .describe("Events this endpoint receives"),
+  })).optional().describe("Pusher-format webhooks: X-Pusher-Key and X-Pusher-Signature (hex HMAC-SHA256 of the body with the app secret); see Webhooks"),
 });
 
 export const pusherSchema = z.strictObject({

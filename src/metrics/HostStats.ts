@@ -11,6 +11,7 @@
 import process from "node:process";
 import { mergeHistograms } from "./Histogram.ts";
 import type { BrokerStats, ChannelLoad, ThreadInfo, ThreadStats, TrafficStats, WorkerStats } from "./ThreadStats.ts";
+import type { WebhookStats } from "../webhooks/WebhookCounters.ts";
 
 export interface ThreadRow extends ThreadInfo { heapBytes: number }
 
@@ -28,6 +29,23 @@ export interface HostSnapshot extends TrafficStats {
   top: ChannelLoad[];
   /** Threads that did not answer this snapshot in time: the sums above leave them out. */
   unanswered?: number;
+  /** Webhook counters summed over the brokers (absent without webhook targets). */
+  webhooks?: WebhookStats;
+}
+
+/** The brokers' webhook counters summed; a queue every broker shares (Redis) counted once. */
+function sumWebhooks(brokers: BrokerStats[]): WebhookStats | undefined {
+  let sum: WebhookStats | undefined;
+  for (const { webhooks: w } of brokers) {
+    if (!w) continue;
+    sum ??= { sent: 0, failed: 0, retried: 0, dropped: { overflow: 0, expired: 0, store: 0 }, queued: 0 };
+    sum.sent += w.sent;
+    sum.failed += w.failed;
+    sum.retried += w.retried;
+    for (const reason of Object.keys(sum.dropped) as Array<keyof WebhookStats["dropped"]>) sum.dropped[reason] += w.dropped[reason] ?? 0;
+    sum.queued = w.queuedShared ? Math.max(sum.queued, w.queued) : sum.queued + w.queued;
+  }
+  return sum;
 }
 
 /** Counters of threads' earlier incarnations (kept on the main thread, handed to whoever renders). */
@@ -124,7 +142,9 @@ export class HostStats {
     for (const thread of threads) restarts[thread.role] += thread.restarts;
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();
+    const webhooks = sumWebhooks(brokers);
     return {
+      ...(webhooks ? { webhooks } : {}),
       node: this.node, version: this.version, startedAt: this.startedAt,
       uptime: Math.round((Date.now() - performance.timeOrigin) / 1000),
       threads, connections, subscriptions,

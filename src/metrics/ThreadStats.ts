@@ -7,6 +7,7 @@
  * post({ type: "stats", stats });
  */
 import type { HistogramSnapshot } from "./Histogram.ts";
+import type { WebhookStats } from "../webhooks/WebhookCounters.ts";
 
 /** A channel's load on one worker (the busiest ones only). */
 export interface ChannelLoad {
@@ -49,6 +50,8 @@ export interface BrokerStats {
   /** Channels this broker's shard has subscribers for on any worker. */
   channels: number;
   heapBytes: number;
+  /** Webhook counters (when targets are configured); `queuedShared`: the queue is shared by every broker (Redis). */
+  webhooks?: WebhookStats & { queuedShared: boolean };
 }
 
 export type ThreadStats = WorkerStats | BrokerStats;

@@ -8,6 +8,8 @@
 import process from "node:process";
 import type { BrokerStats } from "./ThreadStats.ts";
 
-export function brokerStats(id: number, channels: number): BrokerStats {
-  return { role: "broker", id, channels, heapBytes: process.memoryUsage().heapUsed };
+export function brokerStats(id: number, channels: number, webhooks?: BrokerStats["webhooks"]): BrokerStats {
+  const stats: BrokerStats = { role: "broker", id, channels, heapBytes: process.memoryUsage().heapUsed };
+  if (webhooks) stats.webhooks = webhooks;
+  return stats;
 }

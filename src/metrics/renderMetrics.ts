@@ -42,6 +42,7 @@ export function renderMetrics(host: HostSnapshot): string {
     gauge("scx_threads_unanswered", "Threads that did not answer this scrape in time (1 s): the sums leave them out", host.unanswered ?? 0),
     { name: "scx_disconnects_total", help: "Sockets closed, by close code", type: "counter", samples: labelled("code", host.disconnects) },
   ];
+  if (host.webhooks) families.push(...webhookFamilies(host.webhooks));
   for (const [name, values] of Object.entries(host.extra)) {
     const [label, help] = extraHelp[name] ?? ["type", name];
     families.push({ name, help, type: "counter", samples: labelled(label, values) });
@@ -58,4 +59,16 @@ export function renderMetrics(host: HostSnapshot): string {
     gauge("process_start_time_seconds", "Start time of the process since the Unix epoch", host.startedAt),
   );
   return formatMetrics(families);
+}
+
+/** scx_webhook_*: what the brokers' webhook dispatchers sent, failed, retried, dropped and hold. */
+function webhookFamilies(w: NonNullable<HostSnapshot["webhooks"]>): MetricFamily[] {
+  const counter = (name: string, help: string, value: number): MetricFamily => ({ name, help, type: "counter", samples: [{ value }] });
+  return [
+    counter("scx_webhook_events_sent_total", "Webhook events delivered (a 2xx answer)", w.sent),
+    counter("scx_webhook_requests_failed_total", "Webhook POSTs that failed (non-2xx, timeout or network error); their events are retried", w.failed),
+    counter("scx_webhook_events_retried_total", "Webhook events sent again after a failed POST", w.retried),
+    { name: "scx_webhook_events_dropped_total", help: "Webhook events given up, by reason (overflow: queue full; expired: retried past retryFor; store: the store failed)", type: "counter", samples: labelled("reason", w.dropped) },
+    { name: "scx_webhook_events_queued", help: "Webhook events waiting for delivery", type: "gauge", samples: [{ value: w.queued }] },
+  ];
 }

@@ -1,0 +1,194 @@
+/**
+ * A broker's webhooks: turns what it sees on the channels it owns into events for every
+ * target that wants them, and delivers them (one Dispatcher per target).
+ * - From its workers: connect, disconnect, subscribe, unsubscribe, client_event (`event`).
+ * - Its own channel table: `occupied` when the first local subscriber of a channel
+ *   arrives, `emptied` when the last leaves; the store decides across hosts whether that
+ *   is `channel_occupied` (first host anywhere) or, after `vacateDelay` with nobody back,
+ *   `channel_vacated` (last host anywhere).
+ * - Presence: `memberJoined`/`memberLeft` per connection; the store's per-user counts
+ *   make `member_added`/`member_removed` once per user.
+ * Work on one channel is chained, so its events are queued in the order they happened;
+ * pushes are gathered per target for one tick and written in one store call. Nothing
+ * here runs on the publish path. With the Redis engine the store arrives later
+ * (`useStore`): until then work waits for it.
+ *
+ * @example
+ * const webhooks = new BrokerWebhooks(webhookTargets(config), { log, awaitingStore: true });
+ * webhooks.useStore(engine.webhooks);
+ * webhooks.occupied("chat");
+ */
+import type { Logger } from "../log/logger.ts";
+import type { Member } from "../protocol/presence.ts";
+import type { WebhookEventName } from "../config/webhooks.ts";
+import type { LanePush, WebhookStore } from "./WebhookStore.ts";
+import type { WebhookTarget } from "./targets.ts";
+import { type WebhookEvent, webhookEvent } from "./WebhookEvent.ts";
+import { MemoryWebhookStore } from "./memory.ts";
+import { Dispatcher } from "./Dispatcher.ts";
+import { WebhookCounters, type WebhookStats } from "./WebhookCounters.ts";
+
+export class BrokerWebhooks {
+  readonly counters = new WebhookCounters();
+  readonly #targets: WebhookTarget[];
+  readonly #dispatchers = new Map<string, Dispatcher>();
+  readonly #log: Logger | null;
+  #store: WebhookStore | null;
+  #shared = false;
+  /** Resolves when the store is there. */
+  #ready: Promise<void>;
+  #resolveReady: () => void = () => {};
+  /** This broker in the store's occupancy sets (random: one per broker incarnation). */
+  readonly #host = crypto.randomUUID().slice(0, 12);
+  /** channel → the last piece of work queued for it */
+  readonly #chains = new Map<string, Promise<void>>();
+  /** target id → lane → formatted events waiting for this tick's push */
+  readonly #pending = new Map<string, Map<string, string[]>>();
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #closed = false;
+
+  constructor(targets: WebhookTarget[], options: { log?: Logger | null; awaitingStore?: boolean } = {}) {
+    this.#targets = targets;
+    this.#log = options.log ?? null;
+    this.#store = options.awaitingStore ? null : new MemoryWebhookStore();
+    this.#ready = this.#store ? Promise.resolve() : new Promise((resolve) => { this.#resolveReady = resolve; });
+    for (const target of targets) {
+      const dispatcher = new Dispatcher(target, () => this.#store, this.counters, this.#log);
+      this.#dispatchers.set(target.id, dispatcher);
+      dispatcher.start();
+    }
+  }
+
+  /** Whether any target takes events of this kind (on this channel). */
+  wants(name: WebhookEventName, channel?: string): boolean {
+    return this.#targets.some((target) => target.wants(name, channel));
+  }
+
+  /** Use a store every host shares (the Redis engine's). */
+  useStore(store: WebhookStore): void {
+    this.#store = store;
+    this.#shared = true;
+    this.#resolveReady();
+  }
+
+  /** An event a worker saw (connect, disconnect, subscribe, unsubscribe, client_event). */
+  event(event: WebhookEvent): void {
+    this.#chain(event.channel ?? "", () => this.#queue(event));
+  }
+
+  /** The first subscriber of a channel on this host arrived. */
+  occupied(ch: string): void {
+    const targets = this.#targets.filter((t) => t.wants("channel_occupied", ch) || t.wants("channel_vacated", ch));
+    if (targets.length === 0) return;
+    this.#chain(ch, async (store) => {
+      const event = webhookEvent("channel_occupied", { channel: ch });
+      for (const target of targets) {
+        if (await store.occupy(target.id, ch, this.#host) && target.wants("channel_occupied", ch)) this.#queueFor(target, event);
+      }
+    });
+  }
+
+  /** The last subscriber of a channel on this host left. */
+  emptied(ch: string): void {
+    const targets = this.#targets.filter((t) => t.wants("channel_occupied", ch) || t.wants("channel_vacated", ch));
+    if (targets.length === 0) return;
+    this.#chain(ch, async (store) => {
+      for (const target of targets) {
+        const token = await store.vacate(target.id, ch, this.#host, target.vacateDelay);
+        if (token === null || !target.wants("channel_vacated", ch)) continue;
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#chain(ch, async (later) => {
+            if (await later.vacated(target.id, ch, token)) this.#queueFor(target, webhookEvent("channel_vacated", { channel: ch }));
+          });
+        }, target.vacateDelay);
+        this.#timers.add(timer);
+      }
+    });
+  }
+
+  /** A connection joined a presence channel (a new member entry). */
+  memberJoined(ch: string, member: Member): void {
+    if (!this.wants("member_added", ch)) return;
+    const user = member.user ?? `client:${member.client}`;
+    this.#chain(ch, async (store) => {
+      if (await store.userJoin(ch, user)) this.#queue(webhookEvent("member_added", memberFields(ch, member)));
+    });
+  }
+
+  /** A connection left a presence channel. */
+  memberLeft(ch: string, member: Member): void {
+    if (!this.wants("member_removed", ch)) return;
+    const user = member.user ?? `client:${member.client}`;
+    this.#chain(ch, async (store) => {
+      if (await store.userLeave(ch, user)) this.#queue(webhookEvent("member_removed", memberFields(ch, member)));
+    });
+  }
+
+  stats(): WebhookStats & { queuedShared: boolean } {
+    return { ...this.counters.snapshot(), queuedShared: this.#shared };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    await Promise.allSettled(this.#chains.values());
+    await this.#flush();
+    await Promise.all([...this.#dispatchers.values()].map((d) => d.close()));
+    await this.#store?.close();
+  }
+
+  #chain(ch: string, work: (store: WebhookStore) => void | Promise<void>): void {
+    if (this.#closed) return;
+    const before = this.#chains.get(ch) ?? this.#ready;
+    const next = before.then(() => work(this.#store!)).catch((error) => {
+      this.#log?.warn("Webhooks: the store failed; events of this channel were lost", { channel: ch || undefined, error: String(error) });
+    });
+    this.#chains.set(ch, next);
+    next.then(() => { if (this.#chains.get(ch) === next) this.#chains.delete(ch); });
+  }
+
+  #queue(event: WebhookEvent): void {
+    for (const target of this.#targets) if (target.accepts(event)) this.#queueFor(target, event);
+  }
+
+  #queueFor(target: WebhookTarget, event: WebhookEvent): void {
+    let lanes = this.#pending.get(target.id);
+    if (!lanes) this.#pending.set(target.id, lanes = new Map());
+    const lane = event.channel ?? "";
+    let events = lanes.get(lane);
+    if (!events) lanes.set(lane, events = []);
+    events.push(target.format(event));
+    this.#flushTimer ??= setTimeout(() => void this.#flush(), 0);
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    const store = this.#store;
+    if (!store) return;
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    await Promise.all(pending.map(async ([id, lanes]) => {
+      const target = this.#targets.find((t) => t.id === id)!;
+      const pushes: LanePush[] = [...lanes].map(([lane, events]) => ({ lane, events }));
+      try {
+        const refused = await store.push(id, pushes, target.queueLimit);
+        if (refused > 0) {
+          this.counters.dropped.overflow += refused;
+          this.#log?.warn("Webhook queue full: dropped new events", { url: target.url, dropped: refused, queueLimit: target.queueLimit });
+        }
+        this.#dispatchers.get(id)?.notify();
+      } catch (error) {
+        const lost = pushes.reduce((n, p) => n + p.events.length, 0);
+        this.counters.dropped.store += lost;
+        this.#log?.warn("Webhooks: could not queue events (store failed)", { url: target.url, events: lost, error: String(error) });
+      }
+    }));
+  }
+}
+
+function memberFields(ch: string, member: Member): Partial<WebhookEvent> {
+  return member.user === null ? { channel: ch, user: null, client: member.client } : { channel: ch, user: member.user };
+}

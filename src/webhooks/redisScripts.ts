@@ -1,0 +1,126 @@
+/**
+ * The Lua scripts of the Redis webhook store. Keys of target `t` (prefix `P`, `B` =
+ * `Pwh:t:`):
+ * - `Bq:<lane>`  list of event JSON, oldest first
+ * - `Bready`     zset lane → epoch ms from which it may be claimed (a lease or a backoff
+ *                moves it later; a lane whose holder died comes back when its lease ends)
+ * - `Btok`       hash lane → token of the lease holder
+ * - `Bmeta`      hash lane → `<attempts>:<since>` of a lane that is backing off
+ * - `Bn`         events the target holds (the bounded queue)
+ * - `Bocc:<ch>`  set of hosts occupying the channel; `Bvac:<ch>` token of a pending vacate
+ * and `Pwhu:<ch>` hash user → connections (member_added/member_removed).
+ * Every change is one script, so hosts racing on one lane or channel see one order.
+ *
+ * @example
+ * send(key, ["EVAL", pushScript, "0", base, "100000", "chat", "1", eventJson]);
+ */
+
+/** ARGV: base, limit, then per lane: name, count, events… Returns the events refused. */
+export const pushScript = `
+local base, limit = ARGV[1], tonumber(ARGV[2])
+local held = tonumber(redis.call('GET', base .. 'n') or '0')
+local refused, i = 0, 3
+while i <= #ARGV do
+  local lane, count = ARGV[i], tonumber(ARGV[i + 1])
+  local taken = 0
+  for j = 1, count do
+    if held < limit then
+      redis.call('RPUSH', base .. 'q:' .. lane, ARGV[i + 1 + j])
+      held = held + 1
+      taken = taken + 1
+    else
+      refused = refused + 1
+    end
+  end
+  if taken > 0 then redis.call('ZADD', base .. 'ready', 'NX', 0, lane) end
+  i = i + 2 + count
+end
+redis.call('SET', base .. 'n', held)
+return refused
+`;
+
+/** ARGV: base, now, max, leaseMs, token. Returns lane, token, meta, {events} per claimed lane. */
+export const claimScript = `
+local base, now, max, leaseMs, token = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local lanes = redis.call('ZRANGEBYSCORE', base .. 'ready', '-inf', now, 'LIMIT', 0, max)
+local out, total = {}, 0
+for _, lane in ipairs(lanes) do
+  if total >= max then break end
+  local events = redis.call('LRANGE', base .. 'q:' .. lane, 0, max - total - 1)
+  if #events == 0 then
+    redis.call('ZREM', base .. 'ready', lane)
+    redis.call('HDEL', base .. 'tok', lane)
+    redis.call('HDEL', base .. 'meta', lane)
+  else
+    redis.call('ZADD', base .. 'ready', now + leaseMs, lane)
+    redis.call('HSET', base .. 'tok', lane, token)
+    table.insert(out, lane)
+    table.insert(out, token)
+    table.insert(out, redis.call('HGET', base .. 'meta', lane) or '0:0')
+    table.insert(out, events)
+    total = total + #events
+  end
+end
+return out
+`;
+
+/** ARGV: base, lane, token, count. Removes the first count events when token holds the lease. */
+export const ackScript = `
+local base, lane, token, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+if redis.call('HGET', base .. 'tok', lane) ~= token then return 0 end
+redis.call('HDEL', base .. 'tok', lane)
+redis.call('HDEL', base .. 'meta', lane)
+local before = redis.call('LLEN', base .. 'q:' .. lane)
+redis.call('LTRIM', base .. 'q:' .. lane, count, -1)
+local left = redis.call('LLEN', base .. 'q:' .. lane)
+redis.call('DECRBY', base .. 'n', before - left)
+if left == 0 then redis.call('ZREM', base .. 'ready', lane)
+else redis.call('ZADD', base .. 'ready', 0, lane) end
+return 1
+`;
+
+/** ARGV: base, lane, token, at, attempts, since. Frees the lane until at. */
+export const retryScript = `
+local base, lane, token = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HGET', base .. 'tok', lane) ~= token then return 0 end
+redis.call('HDEL', base .. 'tok', lane)
+redis.call('HSET', base .. 'meta', lane, ARGV[5] .. ':' .. ARGV[6])
+redis.call('ZADD', base .. 'ready', ARGV[4], lane)
+return 1
+`;
+
+/** ARGV: base, ch, host. Returns 1 when the channel became occupied (no vacate pending). */
+export const occupyScript = `
+local base, ch, host = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('SADD', base .. 'occ:' .. ch, host) == 0 then return 0 end
+if redis.call('SCARD', base .. 'occ:' .. ch) > 1 then return 0 end
+if redis.call('DEL', base .. 'vac:' .. ch) == 1 then return 0 end
+return 1
+`;
+
+/** ARGV: base, ch, host, token, keepMs. Returns the token when the last host left, else false. */
+export const vacateScript = `
+local base, ch, host = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('SREM', base .. 'occ:' .. ch, host) == 0 then return false end
+if redis.call('SCARD', base .. 'occ:' .. ch) > 0 then return false end
+redis.call('SET', base .. 'vac:' .. ch, ARGV[4], 'PX', ARGV[5])
+return ARGV[4]
+`;
+
+/** ARGV: base, ch, token. Returns 1 once when that vacate still stands. */
+export const vacatedScript = `
+local base, ch, token = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('GET', base .. 'vac:' .. ch) ~= token then return 0 end
+redis.call('DEL', base .. 'vac:' .. ch)
+return 1
+`;
+
+/** ARGV: key, user, delta (1 or -1). Returns 1 on a first join or a last leave. */
+export const userScript = `
+local key, user, delta = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if delta < 0 and redis.call('HEXISTS', key, user) == 0 then return 0 end
+local count = redis.call('HINCRBY', key, user, delta)
+if count <= 0 then redis.call('HDEL', key, user) return 1 end
+if delta > 0 and count == 1 then return 1 end
+return 0
+`;
