@@ -20,7 +20,7 @@ import { pusherChannelPattern } from "./pusherApiSchemas.ts";
 export interface PusherEvent { channel: string; name: string; data: string; socket_id?: string }
 
 /** What the Pusher API needs of server.exchange: publish with a client to skip (a Pusher socket_id), presence. */
-export interface PusherExchange extends Pick<ApiExchange, "presence"> {
+export interface PusherExchange extends Pick<ApiExchange, "presence" | "presenceStats"> {
   publish(channel: string, data: unknown, options?: { skip?: string }): Promise<unknown>;
 }
 
@@ -51,6 +51,13 @@ export class PusherApi {
     const ids = new Set<string>();
     for (const member of members as Array<{ user?: string | null }>) if (typeof member.user === "string") ids.add(member.user);
     return [...ids];
+  }
+
+  /** How many distinct users a presence channel has, on every host (from the presence store's counters). */
+  async userCount(channel: string): Promise<number> {
+    if (!this.exchange.presenceStats) return (await this.userIds(channel)).length;
+    const stats = await this.exchange.presenceStats(channel) as { users?: number };
+    return typeof stats?.users === "number" ? stats.users : (await this.userIds(channel)).length;
   }
 
   /** Close every connection of a user on every host; how many closed. */

@@ -135,7 +135,7 @@ export function pusherRoutes(apps: readonly PusherApp[], api: PusherApi, maxBody
   async function channelInfo(channel: string, info: InfoAttributes, counts: Map<string, number>): Promise<Record<string, number>> {
     const answer: Record<string, number> = {};
     if (info.has("subscription_count")) answer.subscription_count = counts.get(channel) ?? 0;
-    if (info.has("user_count") && isPresence(channel)) answer.user_count = (await api.userIds(channel)).length;
+    if (info.has("user_count") && isPresence(channel)) answer.user_count = await api.userCount(channel);
     return answer;
   }
 
