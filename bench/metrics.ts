@@ -2,7 +2,9 @@
  * The metrics scenario of `npm run bench` (issue 13): fan-out to 1,000 subscribers with
  * metrics fully on (counters in every worker, the main thread summing every thread once a
  * second and publishing the admin stats, and a scraper fetching /metrics every second),
- * against the Bun.serve ceiling measured alongside; median of three each. Target ≥ 0.9.
+ * against the Bun.serve ceiling measured alongside; median of three each, compared per
+ * server CPU-second (deliveries / the server's CPU time): on 2 shared cores the load
+ * generator sets the wall-clock rate, so deliveries/s alone says little. Target ≥ 0.9.
  *
  * @example
  * await metricsScenario(rows, results); // from bench/run.ts
@@ -26,12 +28,13 @@ async function once(script: string, args: string[], scrape: boolean) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   })();
-  const run = await loadgen("fanout", { port: server.port, subscribers: 1000, messages: 2000, burst: 50 });
+  const run = await loadgen("fanout", { port: server.port, subscribers: 1000, messages: 4000, burst: 50 });
   running = false;
   await scraper;
   const serverCpu = cpuSeconds(server.pid) - before;
   await server.stop();
-  return { ...run, serverCpu, scrapes };
+  const perCpu = run.result.perSecond * run.result.seconds / Math.max(serverCpu, 0.01);
+  return { ...run, serverCpu, scrapes, perCpu };
 }
 
 export async function metricsScenario(rows: Row[], results: Record<string, unknown>): Promise<void> {
@@ -46,21 +49,22 @@ export async function metricsScenario(rows: Row[], results: Record<string, unkno
       add(`on${workers}`, await once("metricsServer.ts", [String(workers)], true));
     }
   }
-  const median = (name: string) => [...runs[name]!].sort((a, b) => a.result.perSecond - b.result.perSecond)[1]!;
+  const median = (name: string) => [...runs[name]!].sort((a, b) => a.perCpu - b.perCpu)[1]!;
   const ceiling = median("ceiling");
+  const figure = (run: typeof ceiling) => `${Math.round(run.perCpu).toLocaleString()} per server CPU-s (${Math.round(run.result.perSecond).toLocaleString()} deliveries/s)`;
   rows.push({ scenario: "fan-out 1000 subs, metrics on (median of 3)", target: "Bun.serve topics (ceiling)",
-    figure: `${Math.round(ceiling.result.perSecond).toLocaleString()} deliveries/s`, cpu: `server ${ceiling.serverCpu.toFixed(1)} s` });
+    figure: figure(ceiling), cpu: `server ${ceiling.serverCpu.toFixed(1)} s` });
   for (const workers of [0, 1]) {
     const on = median(`on${workers}`);
     const off = median(`off${workers}`);
-    const ratio = on.result.perSecond / ceiling.result.perSecond;
+    const ratio = on.perCpu / ceiling.perCpu;
     const where = workers ? "1 worker thread" : "in-process worker";
     rows.push({ scenario: "fan-out 1000 subs, metrics on (median of 3)", target: `scx, ${where}, no api.key or admin`,
-      figure: `${Math.round(off.result.perSecond).toLocaleString()} deliveries/s`, cpu: `server ${off.serverCpu.toFixed(1)} s`,
-      note: `${(off.result.perSecond / ceiling.result.perSecond).toFixed(2)} of ceiling` });
+      figure: figure(off), cpu: `server ${off.serverCpu.toFixed(1)} s`,
+      note: `${(off.perCpu / ceiling.perCpu).toFixed(2)} of ceiling` });
     rows.push({ scenario: "fan-out 1000 subs, metrics on (median of 3)", target: `scx, ${where}, hub + /metrics scraped each second`,
-      figure: `${Math.round(on.result.perSecond).toLocaleString()} deliveries/s`, cpu: `server ${on.serverCpu.toFixed(1)} s`,
-      note: `${ratio.toFixed(2)} of ceiling (target ≥ 0.9), ${(on.result.perSecond / off.result.perSecond).toFixed(2)} of metrics off, ${on.scrapes} scrapes` });
+      figure: figure(on), cpu: `server ${on.serverCpu.toFixed(1)} s`,
+      note: `${ratio.toFixed(2)} of ceiling (target ≥ 0.9), ${(on.perCpu / off.perCpu).toFixed(2)} of metrics off, ${on.scrapes} scrapes` });
     results[`fanout_metrics_workers_${workers}`] = { on: on.result, off: off.result, ratio, scrapes: on.scrapes };
   }
   results.fanout_metrics_ceiling = ceiling.result;
