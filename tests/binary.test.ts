@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import sc from "socketcluster-client";
+// @ts-ignore: the package has no types
+import scCodecMinBin from "sc-codec-min-bin";
 import { conformanceChannelsYaml, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
 import { type CliProcess, startCli } from "./helpers/startCli.ts";
 
@@ -48,6 +50,40 @@ conformanceSuite("binary", async () => {
   const proc = await startCli([binary, "serve", `${mountedApp(`workers: 2\n${conformanceChannelsYaml}`)}/scx.yaml`], { cwd: "/" });
   running.push(proc);
   return { port: proc.port, stop: async () => { proc.kill("SIGTERM"); await proc.proc.exited; } };
+});
+
+// The binary speaking sc-codec-min-bin to the official client, its worker script mounted from elsewhere.
+conformanceSuite("binary, sc-codec-min-bin", async () => {
+  const proc = await startCli([binary, "serve", `${mountedApp(`workers: 2\ncodec: sc-codec-min-bin\n${conformanceChannelsYaml}`)}/scx.yaml`], { cwd: "/" });
+  running.push(proc);
+  return { port: proc.port, stop: async () => { proc.kill("SIGTERM"); await proc.proc.exited; } };
+}, { clientOptions: { codecEngine: scCodecMinBin } });
+
+describe("dist/scx with a mounted contracts file", () => {
+  test("the binary loads contracts: an invalid publish gets ValidationError with its path, a valid one reaches the subscriber", async () => {
+    const dir = mkdtempSync(`${tmpdir()}/scx-contracts-`);
+    cpSync(`${root}tests/fixtures/contracts/contracts.ts`, `${dir}/contracts.ts`);
+    writeFileSync(`${dir}/scx.yaml`, "host: 127.0.0.1\nport: 0\nworkers: 1\ncodec: msgpack\ncontracts: contracts.ts\nlogFormat: json\n");
+    const proc = await startCli([binary, "serve", `${dir}/scx.yaml`], { cwd: "/" });
+    running.push(proc);
+    const { create } = await import("../src/client/index.ts");
+    const { msgpackCodec } = await import("../src/client/msgpack.ts");
+    const open = () => create({ hostname: "127.0.0.1", port: proc.port, autoReconnect: false, codec: msgpackCodec, ackTimeout: 5000 });
+    const [publisher, subscriber] = [open(), open()];
+    await Promise.all([publisher.listener("connect").once(), subscriber.listener("connect").once()]);
+    const channel = subscriber.subscribe("chat/1");
+    await channel.listener("subscribe").once();
+    const error = await publisher.invokePublish("chat/1", { text: 42 }).catch((e: any) => e);
+    expect(error.name).toBe("ValidationError");
+    expect(error.issues).toEqual([{ path: ["text"], message: expect.any(String) }]);
+    const received: unknown[] = [];
+    channel.watch((data: unknown) => received.push(data));
+    await publisher.invokePublish("chat/1", { text: "hi" });
+    await new Promise<void>((resolve) => { const check = () => received.length >= 1 ? resolve() : setTimeout(check, 10); check(); });
+    expect(received).toEqual([{ text: "hi" }]);
+    publisher.disconnect();
+    subscriber.disconnect();
+  }, 60_000);
 });
 
 describe("scx create", () => {
