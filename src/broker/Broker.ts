@@ -45,7 +45,10 @@ export class Broker {
   /** Workers a restarted broker still waits on for their channel lists. */
   readonly #awaiting = new Set<number>();
   /** Publications held meanwhile (null when nothing is awaited). */
-  #held: Array<{ message: PubMessage; link: WorkerLink }> | null = null;
+  #held: Array<{ message: PubMessage; link: WorkerLink; id: number }> | null = null;
+  /** worker link → the newest numbered publication from it forwarded, to confirm (`fwd`) once this turn's deliveries are out */
+  readonly #forwarded = new Map<WorkerLink, number>();
+  #fwdTimer: ReturnType<typeof setTimeout> | null = null;
   #resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** channel → ids of workers with local subscribers */
   readonly #channels = new Map<string, Set<number>>();
@@ -131,8 +134,12 @@ export class Broker {
     return [...this.#channels.keys()];
   }
 
-  /** Deliver a publication to every interested worker (also used by the cluster engine). */
-  deliver(pub: Publication): void {
+  /**
+   * Deliver a publication to every interested worker (also used by the cluster engine).
+   * `from` and `s`: the publishing worker and its number for the publication, so a
+   * receiver can drop a replay it already had (see src/worker/pubOutbox.ts).
+   */
+  deliver(pub: Publication, from?: number, s?: number): void {
     const ids = this.#channels.get(pub.ch);
     if (!ids) return;
     const message: BrokerToWorker = { t: "pub", ch: pub.ch, json: pub.json };
@@ -140,6 +147,10 @@ export class Broker {
     // When this host accepted it (metrics: scx_publish_delivery_seconds); absent from other hosts.
     const at = (pub as { at?: number }).at;
     if (at !== undefined) message.at = at;
+    if (s !== undefined) {
+      message.w = from;
+      message.s = s;
+    }
     for (const id of ids) this.#workers.get(id)?.post(message);
   }
 
@@ -155,10 +166,10 @@ export class Broker {
     switch (message.t) {
       case "pub":
         if (this.#held) {
-          this.#held.push({ message, link });
+          this.#held.push({ message, link, id });
           return;
         }
-        return this.#publish(message, link);
+        return this.#publish(message, link, id);
       case "sub":
         return this.#subscribe(id, link, message);
       case "hist":
@@ -183,11 +194,13 @@ export class Broker {
     }
   }
 
-  #publish(message: PubMessage, link: WorkerLink): void {
+  #publish(message: PubMessage, link: WorkerLink, from: number): void {
+    // Numbered (no id): confirmed to the worker once this turn's deliveries have been posted.
+    if (message.s !== undefined) this.#confirm(link, message.s);
     const keep = this.#history.keep(message.ch);
     if (!keep) {
       const pub = { ch: message.ch, json: message.json };
-      this.deliver(message.at === undefined ? pub : { ...pub, at: message.at } as Publication);
+      this.deliver(message.at === undefined ? pub : { ...pub, at: message.at } as Publication, from, message.s);
       this.#engine?.publish(pub);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id });
       return;
@@ -195,7 +208,7 @@ export class Broker {
     const store = this.#history.store;
     whenReady(store.append(message.ch, message.json, keep), (position) => {
       // A store that publishes to hosts (Redis) hands it back to every host, this one included, through the engine.
-      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at } as Publication);
+      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at } as Publication, from, message.s);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id, position });
     }, (error) => {
       // Never delivered without an offset: the publisher learns it when it asked, else it is counted and logged.
@@ -267,8 +280,20 @@ export class Broker {
     const held = this.#held ?? [];
     this.#held = null;
     if (why) this.#log?.warn(`Waiting for workers' channel lists ${why}; delivering ${held.length} held publications`);
-    for (const { message, link } of held) this.#publish(message, link);
+    for (const { message, link, id } of held) this.#publish(message, link, id);
   }
+
+  #confirm(link: WorkerLink, s: number): void {
+    this.#forwarded.set(link, s);
+    // A timer, not a microtask: it runs after the batches of this turn's deliveries have been posted.
+    this.#fwdTimer ??= setTimeout(this.#sendConfirmations, 0);
+  }
+
+  readonly #sendConfirmations = () => {
+    this.#fwdTimer = null;
+    for (const [link, s] of this.#forwarded) link.post({ t: "fwd", s });
+    this.#forwarded.clear();
+  };
 
   #drop(channel: string): void {
     this.#channels.delete(channel);
@@ -288,6 +313,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
+    if (this.#fwdTimer) clearTimeout(this.#fwdTimer);
     this.#drops?.close();
     await this.#engine?.close();
     await this.#history.store.close();

@@ -26,8 +26,12 @@ export type WorkerToBroker =
   /** Read a presence channel: its members (null above `limit`), or with `stats` its counts. */
   | { t: "presence"; id: number; ch: string; limit?: number; stats?: boolean }
   | { t: "unsub"; ch: string }
-  /** A publication; with `id`, answered by a pubAck (the position on kept channels, or an error). */
-  | { t: "pub"; ch: string; json: string | undefined; id?: number; at?: number }
+  /**
+   * A publication; with `id`, answered by a pubAck (the position on kept channels, or an error).
+   * Without `id`, `s` numbers it (per worker and broker, ascending): the worker keeps it
+   * until the broker confirms it with a `fwd`, and replays it to a restarted broker.
+   */
+  | { t: "pub"; ch: string; json: string | undefined; id?: number; at?: number; s?: number }
   /** Read a kept channel's history (`#history`, exchange.history). */
   | { t: "hist"; id: number; ch: string; since?: StreamPosition; limit?: number }
   /**
@@ -54,5 +58,11 @@ export type BrokerToWorker =
   | { t: "capAck"; id: number; ok: boolean }
   /** The broker's cluster engine changed state (for /readyz). */
   | { t: "engine"; state: "ready" | "connecting" | "down" }
-  /** A publication (the Publication fields beside `t`, so nothing is wrapped twice). */
-  | ({ t: "pub"; at?: number } & Publication);
+  /** Every numbered publication up to `s` from this worker has been forwarded: it may forget them. */
+  | { t: "fwd"; s: number }
+  /**
+   * A publication (the Publication fields beside `t`, so nothing is wrapped twice). From a
+   * numbered one, `w` (the publishing worker) and `s` (its number) let a receiver drop
+   * what a restarted broker replays and it already had.
+   */
+  | ({ t: "pub"; at?: number; w?: number; s?: number } & Publication);

@@ -3,7 +3,10 @@
  * an answer (by id), what is held while a broker restarts, and the resync to its
  * successor. Requests a dead broker never answered are sent again to its successor
  * (reads and subscribes are safe to repeat); publications among them fail with a
- * BrokerError, since nobody can tell whether they went out.
+ * BrokerError, since nobody can tell whether they went out. Publications without an id
+ * (acknowledged to their publisher as soon as they are sent) are numbered and kept until
+ * their broker confirms it forwarded them (pubOutbox.ts); a restarted broker gets the
+ * unconfirmed ones again, and a replay this worker already received is dropped here.
  *
  * @example
  * const links = new BrokerLinks(ports.map(portLink), log, (message, index) => handle(message, index));
@@ -15,6 +18,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Member } from "../protocol/presence.ts";
 import { brokerIndex } from "../protocol/channelHash.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
+import { PubOutbox, Seen } from "./pubOutbox.ts";
 
 export type BrokerLink = Link<BrokerToWorker, WorkerToBroker>;
 type Answer = Extract<BrokerToWorker, { id?: number }>;
@@ -34,6 +38,10 @@ export class BrokerLinks {
   /** broker index → its cluster engine's state */
   readonly engineStates = new Map<number, string>();
   #nextId = 0;
+  /** broker index → publications it has not confirmed */
+  readonly #outboxes: PubOutbox[];
+  /** broker index → the newest publication number received through it, per publishing worker */
+  readonly #seen: Seen[];
 
   constructor(
     links: BrokerLink[],
@@ -41,6 +49,8 @@ export class BrokerLinks {
     private readonly onMessage: (message: BrokerToWorker, index: number) => void,
   ) {
     this.#links = links;
+    this.#outboxes = links.map((_, index) => new PubOutbox(log, index));
+    this.#seen = links.map(() => new Seen());
     links.forEach((link, index) => link.onMessage((message) => this.#receive(message, index)));
   }
 
@@ -52,9 +62,20 @@ export class BrokerLinks {
     return brokerIndex(channel, this.#links.length);
   }
 
-  /** Send to the broker that owns the channel. */
+  /** Send to the broker that owns the channel (a publication without id is kept until it is forwarded). */
   post(channel: string, message: WorkerToBroker): void {
-    this.#links[this.indexOf(channel)]!.post(message);
+    const index = this.indexOf(channel);
+    if (message.t === "pub" && message.id === undefined) {
+      this.#outboxes[index]!.keep(message);
+      // While the broker restarts its successor gets it from the outbox, in order.
+      if (this.#held.has(index)) return;
+    }
+    this.#links[index]!.post(message);
+  }
+
+  /** Publications sent to the broker that it has not confirmed yet. */
+  unconfirmed(index: number): number {
+    return this.#outboxes[index]!.size;
   }
 
   /** Send a request to the channel's broker; resolves with the answer carrying its id. */
@@ -73,6 +94,9 @@ export class BrokerLinks {
       this.engineStates.set(index, message.state);
       return;
     }
+    if (message.t === "fwd") return this.#outboxes[index]!.confirm(message.s);
+    // A numbered publication this worker already had (a restarted broker replays it): dropped.
+    if (message.t === "pub" && message.s !== undefined && !this.#seen[index]!.fresh(message.w!, message.s)) return;
     const id = (message as { id?: number }).id;
     if (id !== undefined && message.t !== "pub") {
       const pending = this.#pending.get(id);
@@ -99,7 +123,8 @@ export class BrokerLinks {
         link.post(pending.message);
       }
     }
-    // What was sent while the broker was down follows, in its original order.
+    // Publications the dead broker never confirmed (and those sent since), then what else was held.
+    for (const message of this.#outboxes[index]!.unconfirmed()) link.post(message);
     for (const message of this.#held.get(index) ?? []) link.post(message);
     this.#held.delete(index);
   }
@@ -107,6 +132,7 @@ export class BrokerLinks {
   /** Close every link (the worker is gone). */
   close(): void {
     for (const link of this.#links) link.close();
+    for (const outbox of this.#outboxes) outbox.close();
   }
 
   /**
