@@ -32,7 +32,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   switch (message.type) {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
-      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels });
+      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels, pusherPresence: message.config.pusher.apps.length > 0 });
       const id = message.id;
       brokerHandlers.on("metrics", () => brokerStats(id, broker?.channels().length ?? 0));
       setInterval(() => post({ type: "beat" }), heartbeatInterval);

@@ -71,6 +71,8 @@ export class Broker {
   constructor(options: {
     engine?: ClusterEngine | null; awaitingEngine?: boolean; log?: Logger;
     channels?: readonly ChannelNamespace[]; history?: HistoryStore;
+    /** Pusher apps are configured: `presence-` channels keep members (src/config/channels.ts). */
+    pusherPresence?: boolean;
   } = {}) {
     this.#awaitingEngine = options.awaitingEngine ?? false;
     this.#log = options.log ?? null;
@@ -78,7 +80,7 @@ export class Broker {
     this.#caps = new BrokerCaps(undefined, this.#log);
     this.#namespaces = options.channels ?? [];
     this.#history = new BrokerHistory(this.#namespaces, options.history ?? new MemoryHistoryStore());
-    this.#presence = new BrokerPresence(this.#namespaces, new MemoryPresenceStore(), (event) => this.deliverPresence(event), this.#log);
+    this.#presence = new BrokerPresence(this.#namespaces, new MemoryPresenceStore(), (event) => this.deliverPresence(event), this.#log, { pusherPresence: options.pusherPresence });
     if (options.engine) this.useEngine(options.engine);
   }
 
@@ -147,6 +149,7 @@ export class Broker {
     // When this host accepted it (metrics: scx_publish_delivery_seconds); absent from other hosts.
     const at = (pub as { at?: number }).at;
     if (at !== undefined) message.at = at;
+    if (pub.skip !== undefined) message.skip = pub.skip;
     if (s !== undefined) {
       message.w = from;
       message.s = s;
@@ -200,7 +203,8 @@ export class Broker {
     const keep = this.#history.keep(message.ch);
     if (!keep) {
       const pub = { ch: message.ch, json: message.json };
-      this.deliver(message.at === undefined ? pub : { ...pub, at: message.at } as Publication, from, message.s);
+      const local: Publication = message.skip === undefined ? pub : { ...pub, skip: message.skip };
+      this.deliver(message.at === undefined ? local : { ...local, at: message.at } as Publication, from, message.s);
       this.#engine?.publish(pub);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id });
       return;
@@ -208,7 +212,7 @@ export class Broker {
     const store = this.#history.store;
     whenReady(store.append(message.ch, message.json, keep), (position) => {
       // A store that publishes to hosts (Redis) hands it back to every host, this one included, through the engine.
-      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at } as Publication, from, message.s);
+      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at, ...(message.skip === undefined ? {} : { skip: message.skip }) } as Publication, from, message.s);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id, position });
     }, (error) => {
       // Never delivered without an offset: the publisher learns it when it asked, else it is counted and logged.

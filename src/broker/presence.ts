@@ -32,8 +32,9 @@ export class BrokerPresence {
     store: PresenceStore,
     private readonly deliver: (event: PresenceEvent) => void,
     private readonly log: Logger | null,
+    options: { pusherPresence?: boolean } = {},
   ) {
-    this.#find = namespaceMatcher(namespaces);
+    this.#find = namespaceMatcher(namespaces, options);
     this.#store = store;
   }
 

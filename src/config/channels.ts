@@ -65,11 +65,20 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** The options of a Pusher `presence-` channel no `channels:` entry matches. */
+export const pusherPresenceNamespace: ChannelNamespace = { match: "presence-*", latest: false, presence: true, joinLeave: true };
+
 /**
  * Compile the namespace list once; the returned function finds a channel's options (or
  * null). With no namespaces it returns null at once, so ephemeral-only configs pay nothing.
+ * With `pusherPresence` (Pusher apps are configured), every `presence-…` channel keeps
+ * its members with joins and leaves: the matching entry's options with `presence` and
+ * `joinLeave` on, or `pusherPresenceNamespace` when no entry matches.
  */
-export function namespaceMatcher(namespaces: readonly ChannelNamespace[]): (channel: string) => ChannelNamespace | null {
+export function namespaceMatcher(
+  namespaces: readonly ChannelNamespace[], options: { pusherPresence?: boolean } = {},
+): (channel: string) => ChannelNamespace | null {
+  if (options.pusherPresence) return withPusherPresence(namespaceMatcher(namespaces));
   if (namespaces.length === 0) return () => null;
   const compiled = namespaces.map((namespace) => ({ namespace, pattern: globToRegExp(namespace.match) }));
   // Answers are remembered (publish paths ask once per publication); bounded by starting over.
@@ -87,5 +96,18 @@ export function namespaceMatcher(namespaces: readonly ChannelNamespace[]): (chan
     if (known.size >= 10_000) known.clear();
     known.set(channel, found);
     return found;
+  };
+}
+
+function withPusherPresence(find: (channel: string) => ChannelNamespace | null): (channel: string) => ChannelNamespace | null {
+  const forced = new Map<ChannelNamespace, ChannelNamespace>();
+  return (channel) => {
+    const found = find(channel);
+    if (!channel.startsWith("presence-")) return found;
+    if (!found) return pusherPresenceNamespace;
+    if (found.presence && found.joinLeave) return found;
+    let presence = forced.get(found);
+    if (!presence) forced.set(found, presence = { ...found, presence: true, joinLeave: true });
+    return presence;
   };
 }

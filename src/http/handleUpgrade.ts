@@ -1,5 +1,7 @@
 /**
- * A WebSocket upgrade request: the path must match exactly (else 400), the origin must be
+ * A WebSocket upgrade request: the path must match exactly (else 400), or be `/app/{key}`
+ * when Pusher apps are configured (a Pusher connection; an unknown key still upgrades,
+ * to be told pusher:error 4001 as Pusher does), the origin must be
  * allowed (else 403), then handshakeWS middleware (a block answers 401 or the error's
  * statusCode). Done outside hono: its WebSocket helpers hide Bun's send results.
  *
@@ -21,7 +23,8 @@ export async function handleUpgrade(
 ): Promise<Response | undefined> {
   const { config } = worker;
   const url = new URL(request.url);
-  if (url.pathname !== config.path) return new Response("Bad Request", { status: 400 });
+  const pusher = config.pusher.apps.length > 0 ? pusherAppKey(url.pathname) : undefined;
+  if (pusher === undefined && url.pathname !== config.path) return new Response("Bad Request", { status: 400 });
   const origin = request.headers.get("origin");
   if (!originAllowed(config.origins, origin)) {
     return new Response(`Failed to authorize socket handshake - Invalid origin: ${origin}`, { status: 403 });
@@ -34,5 +37,14 @@ export async function handleUpgrade(
       return new Response(blocked.message, { status: status && status >= 400 && status < 600 ? status : 401 });
     }
   }
-  return context.upgrade(request, { socket: null, request: { url: request.url, headers: request.headers } });
+  const data: ConnectionData = { socket: null, request: { url: request.url, headers: request.headers } };
+  if (pusher !== undefined) data.pusher = pusher;
+  return context.upgrade(request, data);
+}
+
+/** The app key of a Pusher connection path `/app/{key}`, or undefined. */
+function pusherAppKey(pathname: string): string | undefined {
+  if (!pathname.startsWith("/app/")) return undefined;
+  const key = pathname.slice(5);
+  return key === "" || key.includes("/") ? undefined : decodeURIComponent(key);
 }

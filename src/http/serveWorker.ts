@@ -11,6 +11,7 @@ import type { SocketWorker } from "../worker/SocketWorker.ts";
 import type { ConnectionData } from "../worker/ServerSocket.ts";
 import { receiveFrame } from "../worker/receiveFrame.ts";
 import { handleUpgrade, isUpgrade } from "./handleUpgrade.ts";
+import { PusherSessions } from "../worker/sessions/pusher/PusherSessions.ts";
 
 export interface ServeWorkerOptions {
   worker: SocketWorker;
@@ -22,6 +23,8 @@ export interface ServeWorkerOptions {
 
 export async function serveWorker(options: ServeWorkerOptions): Promise<ServeHandle> {
   const { worker, runtime, app } = options;
+  // The Pusher protocol's sessions (src/worker/sessions/pusher/), when apps are configured.
+  const pusher = worker.config.pusher.apps.length > 0 ? new PusherSessions(worker) : null;
   const handle = await runtime.serve<ConnectionData>({
     hostname: worker.config.host,
     port: worker.config.port,
@@ -31,10 +34,15 @@ export async function serveWorker(options: ServeWorkerOptions): Promise<ServeHan
     tls: options.tls,
     fetch: (request, context) => isUpgrade(request) ? handleUpgrade(worker, request, context) : app.fetch(request),
     websocket: {
-      open: (connection) => { worker.opened(connection); },
+      open: (connection) => {
+        if (pusher && connection.data.pusher !== undefined) pusher.open(connection);
+        else worker.opened(connection);
+      },
       message: (connection, frame) => {
         const socket = connection.data.socket;
-        if (socket) receiveFrame(worker, socket, frame);
+        if (!socket) return;
+        if (connection.data.pusher !== undefined) pusher!.receive(socket, frame);
+        else receiveFrame(worker, socket, frame);
       },
       close: (connection, code, reason) => {
         const socket = connection.data.socket;

@@ -17,6 +17,12 @@ export interface Publication {
   json: string | undefined;
   offset?: number;
   epoch?: string;
+  /**
+   * A client id this publication is not delivered to: a Pusher client event's sender, or
+   * the HTTP API's `socket_id`. It travels worker → broker → workers of this host only
+   * (the client lives on one host; other hosts have nobody to skip).
+   */
+  skip?: string;
 }
 
 /** Where a channel's history stands: the latest offset (0 before the first) and its epoch. */

@@ -82,7 +82,7 @@ export class ScxServer {
     const links = [];
     for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
-      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory", log: options.log, channels: this.config.channels });
+      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory", log: options.log, channels: this.config.channels, pusherPresence: this.config.pusher.apps.length > 0 });
       broker.attachWorker(0, brokerSide);
       this.brokers.push(broker);
       links.push(workerSide);

@@ -31,7 +31,7 @@ export type WorkerToBroker =
    * Without `id`, `s` numbers it (per worker and broker, ascending): the worker keeps it
    * until the broker confirms it with a `fwd`, and replays it to a restarted broker.
    */
-  | { t: "pub"; ch: string; json: string | undefined; id?: number; at?: number; s?: number }
+  | { t: "pub"; ch: string; json: string | undefined; id?: number; at?: number; s?: number; skip?: string }
   /** Read a kept channel's history (`#history`, exchange.history). */
   | { t: "hist"; id: number; ch: string; since?: StreamPosition; limit?: number }
   /**

@@ -25,15 +25,16 @@ export class Exchange {
    * Publish to every subscriber of the channel, on every worker and host. Resolves to
    * `{ offset, epoch }` on history channels, `{}` otherwise; rejects when the history
    * store failed (then nobody received it). An ignored rejection is logged, never unhandled.
+   * `skip`: a client id (a Pusher socket_id) that does not get it.
    */
-  publish(channel: string, data: unknown): Promise<Partial<StreamPosition>> {
+  publish(channel: string, data: unknown, options: { skip?: string } = {}): Promise<Partial<StreamPosition>> {
     let result: Promise<Partial<StreamPosition>>;
     try {
       const history = this.worker.channels.namespace(channel)?.history !== undefined;
       // Server-side publishes meet the contract too: a backend bug never reaches clients.
       const checked = checkPublication(this.worker, channel, data);
       if (!checked.ok) throw checked.error;
-      const sent = this.worker.publish(channel, checked.data);
+      const sent = this.worker.publish(channel, checked.data, "auto", options.skip);
       result = !sent ? Promise.resolve({}) : history ? sent : sent.then(() => ({}));
     } catch (error) {
       result = Promise.reject(error);

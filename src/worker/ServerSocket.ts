@@ -14,6 +14,7 @@ import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { dehydrateError, hydrateError } from "../protocol/dehydrate.ts";
 import { Reserved } from "../protocol/packets.ts";
 import type { SignOptions } from "../auth/AuthEngine.ts";
+import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
 
 export type SocketState = "connecting" | "open" | "closed";
 
@@ -25,8 +26,8 @@ interface PendingInvoke { event: string; resolve(data: unknown): void; reject(er
  */
 export interface SocketRequest { url: string; headers: Headers }
 
-/** What the runtime keeps for each connection. */
-export interface ConnectionData { socket: ServerSocket | null; request: SocketRequest }
+/** What the runtime keeps for each connection; `pusher`: the app key of a Pusher connection (`/app/{key}`). */
+export interface ConnectionData { socket: ServerSocket | null; request: SocketRequest; pusher?: string }
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(15));
@@ -59,6 +60,16 @@ export class ServerSocket {
     readonly connection: WsConnection<ConnectionData>,
     readonly request: SocketRequest,
   ) {}
+
+  /** The wire protocol when it is not SocketCluster's (src/worker/sessions/); a getter, so SC sockets carry no field. */
+  get protocol(): SessionProtocol | null {
+    return null;
+  }
+
+  /** Send the protocol's keep-alive ping (SocketCluster's: the text the worker's ping loop gives). */
+  ping(frame: string): void {
+    this.connection.send(frame);
+  }
 
   get remoteAddress(): string {
     return this.connection.remoteAddress;

@@ -76,7 +76,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     this.id = options.id ?? 0;
     this.#auth = options.auth ?? null;
     this.links = new BrokerLinks(options.brokers, this.log, (message) => this.#fromBroker(message));
-    this.channels = new ChannelTable(this, this.config.channels);
+    this.channels = new ChannelTable(this, this.config.channels, { pusherPresence: this.config.pusher.apps.length > 0 });
     this.presence = new WorkerPresence(this);
   }
 
@@ -116,17 +116,19 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    * answer on kept channels only, "always" on every channel, "never" fires and forgets
    * (a broker that cannot store it counts and logs the loss). The answer is the position
    * (`{ offset, epoch }`) on kept channels, `{}` otherwise; it rejects when the history
-   * store failed. Throws at once when the data cannot be encoded.
+   * store failed. Throws at once when the data cannot be encoded. `skip`: a client id
+   * on this host that does not get it (a Pusher client event's sender, `socket_id`).
    */
-  publish(channel: string, data: unknown, ack: "auto" | "always" | "never" = "auto"): Promise<Partial<StreamPosition>> | void {
+  publish(channel: string, data: unknown, ack: "auto" | "always" | "never" = "auto", skip?: string): Promise<Partial<StreamPosition>> | void {
     // A publication's data is JSON text whatever the wire codec (see publication.ts).
     const json = data === undefined ? undefined : jsonCodec.encode(data);
     const at = wallClock();
+    const message: Extract<WorkerToBroker, { t: "pub" }> = skip === undefined ? { t: "pub", ch: channel, json, at } : { t: "pub", ch: channel, json, at, skip };
     if (ack === "never" || (ack === "auto" && !keepsPublications(this.channels.namespace(channel)))) {
-      this.links.post(channel, { t: "pub", ch: channel, json, at });
+      this.links.post(channel, message);
       return;
     }
-    return this.links.request<Extract<BrokerToWorker, { t: "pubAck" }>>(channel, { t: "pub", ch: channel, json, at }).then((ack) => {
+    return this.links.request<Extract<BrokerToWorker, { t: "pubAck" }>>(channel, message).then((ack) => {
       if (ack.error) throw namedError(ack.error.name, ack.error.message);
       return ack.position ? { offset: ack.position.offset, epoch: ack.position.epoch } : {};
     });
@@ -160,7 +162,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
       for (const socket of this.clients.values()) {
         if (socket.state !== "open") continue;
         if (socket.lastSeen < deadline) socket.disconnect(4001);
-        else socket.connection.send(ping);
+        else socket.ping(ping);
       }
     }, pingInterval);
   }
@@ -198,7 +200,7 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     if (socket.channels.has(channel)) return this.channels.again(channel, options);
     socket.channels.add(channel);
     this.emit("subscription", socket, channel);
-    options.member = this.presence.join(socket, channel, options.info);
+    options.member = this.presence.join(socket, channel, options.info, options.user);
     return this.channels.subscribe(socket, channel, options);
   }
 

@@ -29,6 +29,7 @@ import type { BrokerLinks } from "./brokerLinks.ts";
 import { Conflator } from "./conflate.ts";
 import type { WorkerCounters } from "../metrics/WorkerCounters.ts";
 import { deliverWithMiddleware, type FanoutHost } from "./deliverWithMiddleware.ts";
+import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
 
 export type Listener = (pub: Publication) => void;
 
@@ -51,10 +52,14 @@ export interface LocalChannel {
   conflator: Conflator | null;
   /** Publications this worker received for the channel (metrics: busiest channels). */
   pubs: number;
+  /** Sessions of other wire protocols (Pusher) among `sockets`, by protocol; null when none (the SC-only path). */
+  foreign: Map<SessionProtocol, number> | null;
 }
 
 export interface ChannelHost extends FanoutHost {
   readonly links: BrokerLinks;
+  /** Open sockets by id: finds a publication's `skip` client. */
+  readonly clients: ReadonlyMap<string, ServerSocket>;
   readonly counters?: WorkerCounters;
   serveHandle(): ServeHandle | null;
 }
@@ -63,6 +68,8 @@ export interface SubscribeOptions {
   since?: StreamPosition;
   /** Presence channels: what subscribe middleware set as the member's info. */
   info?: Record<string, unknown> | null;
+  /** Presence channels: the member's user when it is not the token's `sub` (Pusher's channel_data `user_id`). */
+  user?: string;
   /** Presence channels: the member the broker registers before it answers (so the reply follows it). */
   member?: Member;
   /** Send the #subscribe reply (its data: the position on history channels). */
@@ -87,8 +94,9 @@ export class ChannelTable {
   readonly #awaitingAck = new Map<string, Array<() => void>>();
   readonly namespace: (channel: string) => ChannelNamespace | null;
 
-  constructor(private readonly host: ChannelHost, namespaces: readonly ChannelNamespace[]) {
-    this.namespace = namespaceMatcher(namespaces);
+  /** `pusherPresence`: Pusher's `presence-` channels keep members with joins and leaves (src/config/channels.ts). */
+  constructor(private readonly host: ChannelHost, namespaces: readonly ChannelNamespace[], options: { pusherPresence?: boolean } = {}) {
+    this.namespace = namespaceMatcher(namespaces, options);
   }
 
   get(channel: string): LocalChannel | undefined {
@@ -103,6 +111,8 @@ export class ChannelTable {
   subscribe(socket: ServerSocket, channel: string, options: SubscribeOptions): void | Promise<void> {
     const [entry, created] = this.#entry(channel);
     entry.sockets.add(socket);
+    const protocol = socket.protocol;
+    if (protocol) return this.#subscribeForeign(entry, created, socket, protocol, options);
     if (!entry.kept) {
       socket.connection.subscribe(entry.topic);
       if (options.member) return this.#presenceSubscribe(channel, options);
@@ -140,9 +150,14 @@ export class ChannelTable {
   unsubscribe(socket: ServerSocket, channel: string): void {
     const entry = this.#channels.get(channel);
     if (!entry) return;
-    entry.sockets.delete(socket);
+    const protocol = socket.protocol;
+    if (entry.sockets.delete(socket) && protocol) {
+      const count = (entry.foreign?.get(protocol) ?? 1) - 1;
+      if (count > 0) entry.foreign!.set(protocol, count);
+      else if (entry.foreign?.delete(protocol) && entry.foreign.size === 0) entry.foreign = null;
+    }
     entry.catching?.delete(socket);
-    if (socket.state !== "closed") socket.connection.unsubscribe(entry.topic);
+    if (socket.state !== "closed") socket.connection.unsubscribe(protocol ? protocol.topic(entry.name) : entry.topic);
     this.#dropIfUnused(entry);
   }
 
@@ -173,7 +188,8 @@ export class ChannelTable {
     if (!entry) return;
     entry.pubs++;
     if (!entry.kept && !entry.conflator && !entry.listeners && this.host.middlewares.outbound.length === 0) {
-      this.host.serveHandle()?.publish(entry.topic, this.host.codec.publishFrame(pub.ch, pub.json));
+      if (entry.foreign === null && pub.skip === undefined) this.host.serveHandle()?.publish(entry.topic, this.host.codec.publishFrame(pub.ch, pub.json));
+      else this.#publishAll(entry, pub, this.host.codec.publishFrame(pub.ch, pub.json));
       this.host.counters?.delivered(pub.at, entry.sockets.size);
       return;
     }
@@ -193,8 +209,9 @@ export class ChannelTable {
 
   #deliver(entry: LocalChannel, pub: Publication & { at?: number }): void {
     const frame = this.frameOf(entry, pub);
-    if (this.host.middlewares.outbound.length === 0) this.host.serveHandle()?.publish(entry.topic, frame);
-    else deliverWithMiddleware(this.host, this.#joined(entry), entry, pub, frame);
+    if (this.host.middlewares.outbound.length > 0) deliverWithMiddleware(this.host, this.#joined(entry), entry, pub, frame);
+    else if (entry.foreign === null && pub.skip === undefined) this.host.serveHandle()?.publish(entry.topic, frame);
+    else this.#publishAll(entry, pub, frame);
     this.host.counters?.delivered(pub.at, entry.sockets.size - (entry.catching?.size ?? 0));
     if (entry.listeners) for (const listener of entry.listeners) listener(pub);
     if (!entry.catching) return;
@@ -263,7 +280,7 @@ export class ChannelTable {
     const entry: LocalChannel = {
       name: channel, topic: topicOf(channel), namespace,
       kept: keepsPublications(namespace), wire: namespace?.history !== undefined,
-      sockets: new Set(), catching: null, listeners: null, last: null, conflator: null, pubs: 0,
+      sockets: new Set(), catching: null, listeners: null, last: null, conflator: null, pubs: 0, foreign: null,
     };
     if (namespace?.conflate) entry.conflator = new Conflator(namespace.conflate, (pub) => this.#deliver(entry, pub));
     this.#channels.set(channel, entry);
@@ -275,6 +292,41 @@ export class ChannelTable {
     this.#channels.delete(entry.name);
     entry.conflator?.stop();
     this.host.links.post(entry.name, { t: "unsub", ch: entry.name });
+  }
+
+  /**
+   * One publication to every joined socket of every protocol, the `skip` client left
+   * out: each protocol's frame is made once and published to its topic, from the skipped
+   * connection itself when it is in that topic (the native publish skips its sender).
+   */
+  #publishAll(entry: LocalChannel, pub: Publication, frame: Frame): void {
+    const serve = this.host.serveHandle();
+    const skipped = pub.skip === undefined ? undefined : this.host.clients.get(pub.skip);
+    const sender = skipped && skipped.state !== "closed" && skipped.channels.has(entry.name) ? skipped : undefined;
+    let others = 0;
+    for (const [protocol, count] of entry.foreign ?? []) {
+      others += count;
+      const topic = protocol.topic(entry.name);
+      const text = protocol.publicationFrame(pub);
+      if (sender?.protocol === protocol) sender.connection.publish(topic, text);
+      else serve?.publish(topic, text);
+    }
+    if (entry.sockets.size <= others) return;
+    // Binary codecs' frames go out as bytes: the runtime sends what it is given (as presence.ts does).
+    if (sender && !sender.protocol) sender.connection.publish(entry.topic, frame as string);
+    else serve?.publish(entry.topic, frame);
+  }
+
+  /** A session of another protocol: its own topic at once (no catch-up: it has no offsets), then the broker's answer. */
+  #subscribeForeign(entry: LocalChannel, created: boolean, socket: ServerSocket, protocol: SessionProtocol, options: SubscribeOptions): void | Promise<void> {
+    const foreign = entry.foreign ??= new Map();
+    foreign.set(protocol, (foreign.get(protocol) ?? 0) + 1);
+    socket.connection.subscribe(protocol.topic(entry.name));
+    if (options.member) return this.#presenceSubscribe(entry.name, options);
+    const waiting = this.#awaitingAck.get(entry.name);
+    if (created) return this.#brokerSubscribe(entry.name).then(() => options.reply());
+    if (waiting?.length) return new Promise<void>((resolve) => waiting.push(resolve)).then(() => options.reply());
+    return options.reply();
   }
 
   /** A presence channel: every socket's subscribe carries its member and waits for its own answer. */

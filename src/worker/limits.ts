@@ -48,7 +48,7 @@ function ratesOf(socket: ServerSocket): SocketRates {
 }
 
 /** Whether the socket may have this packet handled under `limits.inbound`; refuses (answers, counts) when not. */
-export function admitPacket(host: LimitsHost, socket: ServerSocket, packet: Inbound): boolean {
+export function admitPacket(host: LimitsHost, socket: ServerSocket, packet: Inbound | { readonly kind: "pusher" }): boolean {
   const limit = host.config.limits.inbound;
   if (limit === undefined || packet.kind === "response") return true;
   const now = Date.now();

@@ -32,10 +32,10 @@ export class WorkerPresence {
     return hasPresence(this.worker.channels.namespace(channel));
   }
 
-  /** The member a subscribing socket registers (null on channels without presence). */
-  join(socket: ServerSocket, channel: string, info: Record<string, unknown> | null | undefined): Member | undefined {
+  /** The member a subscribing socket registers (null on channels without presence); `user` overrides the token's sub (Pusher's channel_data). */
+  join(socket: ServerSocket, channel: string, info: Record<string, unknown> | null | undefined, user?: string): Member | undefined {
     if (!this.has(channel)) return undefined;
-    const sub = socket.authToken?.sub;
+    const sub = user ?? socket.authToken?.sub;
     const member: Member = { client: socket.id, user: sub === undefined || sub === null ? null : String(sub), info: info ?? null };
     let members = this.#members.get(channel);
     if (!members) this.#members.set(channel, members = new Map());
@@ -65,8 +65,10 @@ export class WorkerPresence {
     // Made once per worker per event; the runtime sends it as the codec made it (text, or bytes for binary codecs).
     const frame = this.worker.codec.encode({ event: message.join ? Reserved.join : Reserved.leave, data: { channel: message.ch, member: message.member } }) as string;
     const own = message.join ? this.worker.clients.get(message.member.client) : undefined;
-    if (own && own.state !== "closed") own.connection.publish(entry.topic, frame);
+    if (own && own.state !== "closed" && !own.protocol) own.connection.publish(entry.topic, frame);
     else this.worker.serveHandle()?.publish(entry.topic, frame);
+    // Other protocols' sessions (Pusher: member_added/member_removed by user) make their own frames.
+    if (entry.foreign) for (const protocol of entry.foreign.keys()) protocol.presenceEvent?.(message);
   }
 
   /** Every member of the channel, on every worker and host; null when there are more than `limit`. */
