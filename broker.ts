@@ -9,9 +9,11 @@ import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { Broker } from "./src/broker/Broker.ts";
 import { createEngine } from "./src/cluster/createEngine.ts";
 import { threadLogger } from "./src/threads/threadLogger.ts";
+import { crashCause } from "./src/threads/crashCause.ts";
 import { ControlHandlers } from "./src/control/ControlHandlers.ts";
 import { ThreadControl } from "./src/control/threadControl.ts";
 import { brokerStats } from "./src/metrics/brokerStats.ts";
+import { webhookTargets } from "./src/webhooks/targets.ts";
 
 declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; addEventListener(type: string, fn: (event: any) => void): void };
 
@@ -23,7 +25,7 @@ const control = new ThreadControl(post, brokerHandlers);
 
 self.addEventListener("error", (event) => {
   event.preventDefault?.();
-  post({ type: "fatal", cause: `uncaught error: ${event.message ?? event.error}`, stack: event.error?.stack });
+  post({ type: "fatal", ...crashCause("uncaught error", event.error, event.message) });
 });
 
 self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
@@ -32,9 +34,9 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   switch (message.type) {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
-      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels, pusherPresence: message.config.pusher.apps.length > 0 });
+      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels, pusherPresence: message.config.pusher.apps.length > 0, webhooks: webhookTargets(message.config) });
       const id = message.id;
-      brokerHandlers.on("metrics", () => brokerStats(id, broker?.channels().length ?? 0));
+      brokerHandlers.on("metrics", () => brokerStats(id, broker?.channels().length ?? 0, broker?.webhooks?.stats()));
       setInterval(() => post({ type: "beat" }), heartbeatInterval);
       // Workers may attach before the engine exists; useEngine() subscribes what they want.
       createEngine(message.config.cluster, log, message.config.presence).then((engine) => {

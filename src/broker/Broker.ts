@@ -26,6 +26,8 @@ import { MemoryHistoryStore } from "../history/memory.ts";
 import { BrokerPresence } from "./presence.ts";
 import { MemoryPresenceStore } from "../presence/memory.ts";
 import type { PresenceEvent } from "../presence/PresenceStore.ts";
+import { BrokerWebhooks } from "../webhooks/BrokerWebhooks.ts";
+import type { WebhookTarget } from "../webhooks/targets.ts";
 
 type WorkerLink = Link<WorkerToBroker, BrokerToWorker>;
 type PubMessage = Extract<WorkerToBroker, { t: "pub" }>;
@@ -60,6 +62,8 @@ export class Broker {
   readonly #namespaces: readonly ChannelNamespace[];
   /** Publications on kept channels lost because the store failed and nobody could be told (counted, logged every few seconds). */
   readonly #drops: DropReport | null;
+  /** Lifecycle webhooks of this shard's channels (null: no targets configured). */
+  readonly webhooks: BrokerWebhooks | null;
 
   /** True while an engine is on its way (created asynchronously): not ready until it is. */
   #awaitingEngine: boolean;
@@ -73,6 +77,8 @@ export class Broker {
     channels?: readonly ChannelNamespace[]; history?: HistoryStore;
     /** Pusher apps are configured: `presence-` channels keep members (src/config/channels.ts). */
     pusherPresence?: boolean;
+    /** Webhook targets (src/webhooks/targets.ts); none: no webhooks. */
+    webhooks?: WebhookTarget[];
   } = {}) {
     this.#awaitingEngine = options.awaitingEngine ?? false;
     this.#log = options.log ?? null;
@@ -80,7 +86,8 @@ export class Broker {
     this.#caps = new BrokerCaps(undefined, this.#log);
     this.#namespaces = options.channels ?? [];
     this.#history = new BrokerHistory(this.#namespaces, options.history ?? new MemoryHistoryStore());
-    this.#presence = new BrokerPresence(this.#namespaces, new MemoryPresenceStore(), (event) => this.deliverPresence(event), this.#log, { pusherPresence: options.pusherPresence });
+    this.webhooks = options.webhooks?.length ? new BrokerWebhooks(options.webhooks, { log: this.#log, awaitingStore: this.#awaitingEngine }) : null;
+    this.#presence = new BrokerPresence(this.#namespaces, new MemoryPresenceStore(), (event) => this.deliverPresence(event), this.#log, { pusherPresence: options.pusherPresence, members: this.webhooks });
     if (options.engine) this.useEngine(options.engine);
   }
 
@@ -91,6 +98,7 @@ export class Broker {
     if (engine.history) this.#history = new BrokerHistory(this.#namespaces, engine.history);
     if (engine.caps) this.#caps.useStore(engine.caps);
     if (engine.presence) this.#presence.useStore(engine.presence);
+    if (engine.webhooks) this.webhooks?.useStore(engine.webhooks);
     engine.onPublication((pub) => this.deliver(pub));
     engine.onStateChange?.((state) => {
       for (const link of this.#workers.values()) link.post({ t: "engine", state });
@@ -149,11 +157,11 @@ export class Broker {
     // When this host accepted it (metrics: scx_publish_delivery_seconds); absent from other hosts.
     const at = (pub as { at?: number }).at;
     if (at !== undefined) message.at = at;
-    if (pub.skip !== undefined) message.skip = pub.skip;
     if (s !== undefined) {
       message.w = from;
       message.s = s;
     }
+    if (pub.skip !== undefined) message.skip = pub.skip;
     for (const id of ids) this.#workers.get(id)?.post(message);
   }
 
@@ -189,6 +197,8 @@ export class Broker {
       case "cap":
       case "uncap":
         return this.#caps.handle(id, link, message);
+      case "wh":
+        return this.webhooks?.event(message.ev);
       case "resync":
         for (const channel of message.chs) this.#add(id, channel);
         for (const { ch, member } of message.members ?? []) void this.#presence.join(id, ch, member, true);
@@ -256,6 +266,7 @@ export class Broker {
     if (!ids) {
       this.#channels.set(channel, ids = new Set());
       this.#engineSubscribe(channel);
+      this.webhooks?.occupied(channel);
     }
     ids.add(id);
     return this.#subscribing.get(channel);
@@ -303,6 +314,7 @@ export class Broker {
     this.#channels.delete(channel);
     this.#subscribing.delete(channel);
     this.#engine?.unsubscribe(channel);
+    this.webhooks?.emptied(channel);
   }
 
   /** Resolves when the engine has acted on every subscribe and unsubscribe so far. */
@@ -319,6 +331,7 @@ export class Broker {
   async close(): Promise<void> {
     if (this.#fwdTimer) clearTimeout(this.#fwdTimer);
     this.#drops?.close();
+    await this.webhooks?.close();
     await this.#engine?.close();
     await this.#history.store.close();
     await this.#caps.close();

@@ -23,6 +23,7 @@ type PresenceAck = Extract<BrokerToWorker, { t: "presenceAck" }>;
 
 export class BrokerPresence {
   readonly #find: (channel: string) => ChannelNamespace | null;
+  readonly #members: { memberJoined(ch: string, member: Member): void; memberLeft(ch: string, member: Member): void } | null;
   #store: PresenceStore;
   /** worker id → channel → client → the member that worker registered there */
   readonly #byWorker = new Map<number, Map<string, Map<string, Member>>>();
@@ -32,9 +33,14 @@ export class BrokerPresence {
     store: PresenceStore,
     private readonly deliver: (event: PresenceEvent) => void,
     private readonly log: Logger | null,
-    options: { pusherPresence?: boolean } = {},
+    options: {
+      pusherPresence?: boolean;
+      /** Told of every member entry added or removed (webhooks' member_added/member_removed). */
+      members?: { memberJoined(ch: string, member: Member): void; memberLeft(ch: string, member: Member): void } | null;
+    } = {},
   ) {
     this.#find = namespaceMatcher(namespaces, options);
+    this.#members = options.members ?? null;
     this.#store = store;
   }
 
@@ -80,6 +86,7 @@ export class BrokerPresence {
     const announce = this.#find(ch)?.joinLeave ?? false;
     const added = this.#store.add(ch, member, announce);
     const then = (isNew: boolean) => {
+      if (isNew && !silent) this.#members?.memberJoined(ch, member);
       if (isNew && announce && !silent && !this.#store.publishesToHosts) this.deliver({ ch, join: true, member });
     };
     if (!(added instanceof Promise)) return then(added);
@@ -94,6 +101,7 @@ export class BrokerPresence {
     const members = this.#byWorker.get(worker)?.get(ch);
     if (members?.delete(client) && members.size === 0) this.#byWorker.get(worker)!.delete(ch);
     whenReady(this.#store.remove(ch, client), (member) => {
+      if (member) this.#members?.memberLeft(ch, member);
       if (member && !this.#store.publishesToHosts && this.#find(ch)?.joinLeave) this.deliver({ ch, join: false, member });
     }, (error) => this.log?.warn("Presence: could not remove a member", { channel: ch, error: String(error) }));
   }

@@ -38,6 +38,7 @@ import { AdminHub } from "../admin/AdminHub.ts";
 import { hostSnapshot } from "../admin/hostSnapshot.ts";
 import { renderMetrics } from "../metrics/renderMetrics.ts";
 import type { HostSnapshot } from "../metrics/HostStats.ts";
+import { webhookTargets } from "../webhooks/targets.ts";
 
 export interface ScxServerOptions {
   config: Config;
@@ -82,7 +83,7 @@ export class ScxServer {
     const links = [];
     for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
-      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory", log: options.log, channels: this.config.channels, pusherPresence: this.config.pusher.apps.length > 0 });
+      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory", log: options.log, channels: this.config.channels, pusherPresence: this.config.pusher.apps.length > 0, webhooks: webhookTargets(this.config) });
       broker.attachWorker(0, brokerSide);
       this.brokers.push(broker);
       links.push(workerSide);

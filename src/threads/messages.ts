@@ -12,6 +12,7 @@
  */
 import type { Publication, StreamPosition } from "../protocol/publication.ts";
 import type { Member, PresenceStats } from "../protocol/presence.ts";
+import type { WebhookEvent } from "../webhooks/WebhookEvent.ts";
 
 export interface ErrorRecord { name: string; message: string }
 
@@ -42,6 +43,8 @@ export type WorkerToBroker =
   | { t: "cap"; key: string; id?: number; limit?: number }
   /** Give a connection cap's slot back (the socket closed or changed user). */
   | { t: "uncap"; key: string }
+  /** A lifecycle event for webhooks (connect, subscribe, …), to the broker of its channel ("" without one). */
+  | { t: "wh"; ev: WebhookEvent }
   /** Sent after a broker restart: every channel this worker has local subscribers for. */
   | { t: "resync"; chs: string[]; members?: Array<{ ch: string; member: Member }> };
 

@@ -29,6 +29,8 @@ import { keepsPublications } from "../config/channels.ts";
 import { WorkerCounters } from "../metrics/WorkerCounters.ts";
 import type { WorkerStats } from "../metrics/ThreadStats.ts";
 import { wallClock } from "../metrics/wallClock.ts";
+import { WorkerWebhooks } from "../webhooks/WorkerWebhooks.ts";
+import { webhookTargets } from "../webhooks/targets.ts";
 
 export { topicOf } from "./channels.ts";
 
@@ -60,6 +62,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
   readonly presence: WorkerPresence;
   /** What /metrics and the admin page count (src/metrics/). */
   readonly counters = new WorkerCounters();
+  /** Webhooks: worker events to the channel's broker; `webhooks.clientEvent` for protocol sessions. */
+  readonly webhooks: WorkerWebhooks;
   #auth: AuthEngine | null;
   #serve: ServeHandle | null = null;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -78,6 +82,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     this.links = new BrokerLinks(options.brokers, this.log, (message) => this.#fromBroker(message));
     this.channels = new ChannelTable(this, this.config.channels, { pusherPresence: this.config.pusher.apps.length > 0 });
     this.presence = new WorkerPresence(this);
+    this.webhooks = new WorkerWebhooks(webhookTargets(this.config), (channel, ev) => this.links.post(channel, { t: "wh", ev }));
+    this.webhooks.listen(this);
   }
 
   /** Register the function that answers invokes of `name`; its return value is the reply. */

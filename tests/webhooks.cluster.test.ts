@@ -1,0 +1,112 @@
+/**
+ * Webhooks across two real scx processes (`bun cli.ts serve`) on a real redis-server:
+ * one channel_occupied for the cluster when subscribers of one channel are on both hosts,
+ * channel_vacated only after the last host's subscriber leaves; then a host holding
+ * undelivered events while the receiver is down is killed (SIGKILL) and restarted, and
+ * the events arrive, signed, from the queue Redis kept.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createClient } from "redis";
+import { startCli, type CliProcess } from "./helpers/startCli.ts";
+import { startRedis, type RedisProcess } from "./helpers/redisServer.ts";
+import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
+import { named, type Receiver, startReceiver } from "./webhooksReceiver.ts";
+
+const secret = "webhook-cluster-secret";
+const cli = new URL("../cli.ts", import.meta.url).pathname;
+const running: CliProcess[] = [];
+const sockets: RawSocket[] = [];
+let redis: RedisProcess | null = null;
+let hooks: Receiver | null = null;
+
+afterAll(async () => {
+  for (const socket of sockets) socket.ws.close();
+  for (const proc of running) proc.kill();
+  await hooks?.stop();
+  await redis?.stop();
+});
+
+let cid = 10;
+async function connect(port: number): Promise<RawSocket & { id: string }> {
+  const socket = rawSocket(`ws://127.0.0.1:${port}/socketcluster/`);
+  sockets.push(socket);
+  await socket.opened;
+  socket.send({ event: "#handshake", data: { authToken: null }, cid: 1 });
+  const reply = await socket.nextPacket(10_000);
+  return Object.assign(socket, { id: reply.data.id as string });
+}
+
+async function request(socket: RawSocket, event: string, data: unknown): Promise<void> {
+  const id = ++cid;
+  socket.send({ event, data, cid: id });
+  for (;;) {
+    const packet = await socket.nextPacket(10_000);
+    if (packet.rid === id) {
+      if (packet.error) throw new Error(JSON.stringify(packet.error));
+      return;
+    }
+  }
+}
+
+test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vacated after the last host's subscriber; a killed host's queued events arrive after its restart", async () => {
+  redis = await startRedis();
+  hooks = startReceiver(secret);
+  const dir = mkdtempSync(`${tmpdir()}/scx-webhooks-cluster-`);
+  const yaml = `${dir}/scx.yaml`;
+  writeFileSync(yaml, [
+    "host: 127.0.0.1", "port: 0", "workers: 1", "brokers: 2", "logFormat: json", "logLevel: info", "auth:", "  key: webhooks-cluster-auth-key-0123456789",
+    "cluster:", "  engine: redis", `  urls: ["${redis.url}"]`, "  prefix: \"whx:\"",
+    "webhooks:", `  - url: ${hooks.url}`, `    secret: ${secret}`,
+    "    events: [channel_occupied, channel_vacated, subscribe, unsubscribe]", "    vacateDelay: 400", "    batchMs: 20",
+  ].join("\n") + "\n");
+  const hostA = await startCli([process.execPath, cli, "serve", yaml]);
+  const hostB = await startCli([process.execPath, cli, "serve", yaml]);
+  running.push(hostA, hostB);
+
+  const a = await connect(hostA.port);
+  const b = await connect(hostB.port);
+  await request(a, "#subscribe", { channel: "room" });
+  await request(b, "#subscribe", { channel: "room" });
+  await request(a, "#unsubscribe", "room");
+  // Longer than vacateDelay: a vacate on the first host's leave would come now.
+  await Bun.sleep(1000);
+  await request(b, "#unsubscribe", "room");
+  await hooks.until((events) => named(events, "channel_vacated", "room").length === 1);
+  // Same channel, same lane, delivered in order: a new occupation after it closes the count.
+  await request(a, "#subscribe", { channel: "room" });
+  await hooks.until((events) => named(events, "channel_occupied", "room").length === 2);
+  const lane = hooks.events.filter((e) => e.channel === "room");
+  expect(lane.filter((e) => e.name.startsWith("channel_")).map((e) => e.name)).toEqual(["channel_occupied", "channel_vacated", "channel_occupied"]);
+  const names = lane.map((e) => `${e.name} ${e.client ?? ""}`.trim());
+  expect(names).toContain(`unsubscribe ${b.id}`);
+  expect(names.indexOf("channel_vacated")).toBeGreaterThan(names.indexOf(`unsubscribe ${b.id}`));
+  expect(named(hooks.events, "subscribe", "room").map((e) => e.client)).toEqual([a.id, b.id, a.id]);
+
+  // Only host A from now on: B leaves cleanly, the receiver goes down.
+  hostB.kill("SIGTERM");
+  await hostB.proc.exited;
+  await hooks.stop();
+  const c = await connect(hostA.port);
+  await request(c, "#subscribe", { channel: "durable" });
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  const queued = async () => {
+    let n = 0;
+    for (const key of await client.keys("whx:wh:*:n")) n += Number(await client.get(key));
+    return n;
+  };
+  for (let i = 0; i < 500 && await queued() < 2; i++) await Bun.sleep(20);
+  expect(await queued()).toBeGreaterThanOrEqual(2);
+  await client.quit();
+  hostA.kill("SIGKILL");
+  await hostA.proc.exited;
+
+  hooks.start();
+  const restarted = await startCli([process.execPath, cli, "serve", yaml]);
+  running.push(restarted);
+  await hooks.until((events) => named(events, "subscribe", "durable").length === 1 && named(events, "channel_occupied", "durable").length === 1, 90_000);
+  expect(named(hooks.events, "subscribe", "durable")[0].client).toBe(c.id);
+  expect(hooks.badSignatures).toBe(0);
+}, 180_000);

@@ -1,0 +1,105 @@
+/**
+ * Pusher-format webhooks for Pusher apps, checked by the `pusher` server SDK's own
+ * WebHook class (signature with X-Pusher-Key and X-Pusher-Signature, body, events), the
+ * receiver an existing Pusher app already runs: channel_occupied, channel_vacated,
+ * member_added and member_removed from subscribers, and client_event from the function a
+ * protocol session calls (WorkerWebhooks.clientEvent) through the broker's webhooks.
+ */
+import { afterAll, expect, test } from "bun:test";
+import Pusher from "pusher";
+import { SignJWT } from "jose";
+import { createServer } from "../src/index.ts";
+import type { ScxServer } from "../src/server/ScxServer.ts";
+import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
+import { configSchema } from "../src/config/schema.ts";
+import { webhookTargets } from "../src/webhooks/targets.ts";
+import { WorkerWebhooks } from "../src/webhooks/WorkerWebhooks.ts";
+import { BrokerWebhooks } from "../src/webhooks/BrokerWebhooks.ts";
+
+const app = { id: "42", key: "app-key-42", secret: "app-secret-42" };
+const authKey = "webhooks-pusher-auth-key-0123456789abcdef";
+const sdk = new Pusher({ appId: app.id, key: app.key, secret: app.secret, cluster: "mt1" });
+const events: any[] = [];
+let invalid = 0;
+const receiver = Bun.serve({
+  hostname: "127.0.0.1", port: 0,
+  async fetch(request) {
+    const webhook = sdk.webhook({ headers: Object.fromEntries(request.headers), rawBody: await request.text() });
+    if (!webhook.isValid()) {
+      invalid++;
+      return new Response("invalid", { status: 401 });
+    }
+    events.push(...webhook.getEvents());
+    return new Response("ok");
+  },
+});
+const url = `http://127.0.0.1:${receiver.port}/pusher/webhooks`;
+const cleanups: Array<() => unknown> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await receiver.stop(true);
+});
+
+async function until(check: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out; got ${JSON.stringify(events)}`);
+    await Bun.sleep(20);
+  }
+}
+
+let cid = 10;
+async function connect(server: ScxServer, user: string): Promise<RawSocket> {
+  const socket = rawSocket(`ws://127.0.0.1:${server.port}/socketcluster/`);
+  cleanups.push(() => socket.ws.close());
+  await socket.opened;
+  const token = await new SignJWT({ sub: user }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(authKey));
+  socket.send({ event: "#handshake", data: { authToken: token }, cid: 1 });
+  await socket.nextPacket(10_000);
+  return socket;
+}
+async function request(socket: RawSocket, event: string, data: unknown): Promise<void> {
+  const id = ++cid;
+  socket.send({ event, data, cid: id });
+  while ((await socket.nextPacket(10_000)).rid !== id);
+}
+
+test("Pusher-format webhooks pass the pusher SDK's WebHook check: occupied, member_added per user, member_removed, vacated", async () => {
+  const server = createServer({
+    host: "127.0.0.1", port: 0, logLevel: "error", workers: 0, auth: { key: authKey },
+    channels: [{ match: "presence-room", presence: true }],
+    pusher: { apps: [{ ...app, webhooks: [{ url, events: ["channel_occupied", "channel_vacated", "member_added", "member_removed"] }] }] },
+  });
+  cleanups.push(() => server.stop());
+  await server.start();
+  const [ann1, ann2] = [await connect(server, "ann"), await connect(server, "ann")];
+  await request(ann1, "#subscribe", { channel: "presence-room" });
+  await request(ann2, "#subscribe", { channel: "presence-room" });
+  await request(ann1, "#unsubscribe", "presence-room");
+  await request(ann2, "#unsubscribe", "presence-room");
+  await until(() => events.some((e) => e.name === "channel_vacated"));
+  expect(events).toEqual([
+    { name: "channel_occupied", channel: "presence-room" },
+    { name: "member_added", channel: "presence-room", user_id: "ann" },
+    { name: "member_removed", channel: "presence-room", user_id: "ann" },
+    { name: "channel_vacated", channel: "presence-room" },
+  ]);
+  expect(invalid).toBe(0);
+}, 60_000);
+
+test("WorkerWebhooks.clientEvent() reaches the app's Pusher-format webhook as client_event (via BrokerWebhooks)", async () => {
+  events.length = 0;
+  const config = configSchema.parse({ pusher: { apps: [{ ...app, webhooks: [{ url, events: ["client_event"] }] }, { id: "7", key: "other", secret: "other-secret", webhooks: [{ url, events: ["client_event"] }] }] } });
+  const targets = webhookTargets(config);
+  const broker = new BrokerWebhooks(targets);
+  cleanups.push(() => broker.close());
+  const worker = new WorkerWebhooks(targets, (_channel, event) => broker.event(event));
+  worker.clientEvent({ app: app.id, channel: "private-chat", event: "client-typing", data: '{"on":true}', socketId: "123.456", userId: null });
+  worker.clientEvent({ app: app.id, channel: "presence-room", event: "client-wave", data: "{}", socketId: "123.457", userId: "ann" });
+  await until(() => events.length === 2);
+  expect(events).toEqual([
+    { name: "client_event", channel: "private-chat", event: "client-typing", data: '{"on":true}', socket_id: "123.456" },
+    { name: "client_event", channel: "presence-room", event: "client-wave", data: "{}", socket_id: "123.457", user_id: "ann" },
+  ]);
+  expect(invalid).toBe(0);
+}, 60_000);

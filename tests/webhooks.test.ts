@@ -1,0 +1,161 @@
+/**
+ * Webhooks on one host, against a real receiver (Bun.serve) that checks every signature:
+ * channel_occupied/channel_vacated once per occupation, debounced across a reconnect; a
+ * receiver that answers 500 to its first calls still gets every event, once each after
+ * dedupe by id, in order per channel (and /metrics counts the failures); presence
+ * member_added/member_removed per user, not per connection, across two worker threads.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { SignJWT } from "jose";
+import { createServer } from "../src/index.ts";
+import type { ScxServer } from "../src/server/ScxServer.ts";
+import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
+import { named, type Receiver, startReceiver } from "./webhooksReceiver.ts";
+
+const secret = "webhook-test-secret";
+const authKey = "webhooks-test-auth-key-0123456789abcdef";
+const servers: ScxServer[] = [];
+const receivers: Receiver[] = [];
+const sockets: RawSocket[] = [];
+
+afterAll(async () => {
+  for (const socket of sockets) socket.ws.close();
+  for (const server of servers) await server.stop();
+  for (const receiver of receivers) await receiver.stop();
+});
+
+function token(sub: string): Promise<string> {
+  return new SignJWT({ sub }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(authKey));
+}
+
+async function start(config: Record<string, unknown>): Promise<ScxServer> {
+  const server = createServer({ host: "127.0.0.1", port: 0, logLevel: "error", workers: 0, auth: { key: authKey }, ...config });
+  servers.push(server);
+  await server.start();
+  return server;
+}
+
+function receiver(): Receiver {
+  const r = startReceiver(secret);
+  receivers.push(r);
+  return r;
+}
+
+let cid = 10;
+/** A handshaken raw socket (with a token for `user`). */
+async function connect(server: ScxServer, user?: string): Promise<RawSocket & { id: string }> {
+  const socket = rawSocket(`ws://127.0.0.1:${server.port}/socketcluster/`);
+  sockets.push(socket);
+  await socket.opened;
+  socket.send({ event: "#handshake", data: { authToken: user ? await token(user) : null }, cid: 1 });
+  const reply = await socket.nextPacket(10_000);
+  return Object.assign(socket, { id: reply.data.id as string });
+}
+
+async function request(socket: RawSocket, event: string, data: unknown): Promise<any> {
+  const id = ++cid;
+  socket.send({ event, data, cid: id });
+  for (;;) {
+    const packet = await socket.nextPacket(10_000);
+    if (packet.rid === id) {
+      if (packet.error) throw new Error(JSON.stringify(packet.error));
+      return packet.data;
+    }
+  }
+}
+
+const subscribe = (socket: RawSocket, channel: string) => request(socket, "#subscribe", { channel });
+const unsubscribe = (socket: RawSocket, channel: string) => request(socket, "#unsubscribe", channel);
+
+describe("BrokerWebhooks channel_occupied and channel_vacated (in-process, memory engine)", () => {
+  test("BrokerWebhooks.emptied() fires channel_vacated once after vacateDelay; a later subscriber is a new occupation", async () => {
+    const hooks = receiver();
+    const server = await start({ webhooks: [{ url: hooks.url, secret, events: ["channel_occupied", "channel_vacated"], vacateDelay: 200, batchMs: 20 }] });
+    const socket = await connect(server);
+    await subscribe(socket, "prices/eur");
+    await unsubscribe(socket, "prices/eur");
+    await hooks.until((events) => named(events, "channel_vacated", "prices/eur").length === 1);
+    // The same lane (channel) is delivered in order: a second occupation arriving after
+    // one vacate proves there was exactly one vacate between.
+    await subscribe(socket, "prices/eur");
+    await hooks.until((events) => named(events, "channel_occupied", "prices/eur").length === 2);
+    expect(named(hooks.events, "channel_vacated", "prices/eur")).toHaveLength(1);
+    expect(hooks.events.filter((e) => e.channel === "prices/eur").map((e) => e.name)).toEqual(["channel_occupied", "channel_vacated", "channel_occupied"]);
+    expect(hooks.events[0]).toEqual({ name: "channel_occupied", id: expect.any(String), at: expect.any(Number), channel: "prices/eur" });
+    expect(hooks.calls.every((call) => typeof call.body.time_ms === "number")).toBe(true);
+    expect(hooks.badSignatures).toBe(0);
+  }, 60_000);
+
+  test("BrokerWebhooks.occupied() within vacateDelay of a leave fires neither event again (a reconnecting client)", async () => {
+    const hooks = receiver();
+    const server = await start({ webhooks: [{ url: hooks.url, secret, events: ["channel_occupied", "channel_vacated"], vacateDelay: 1500, batchMs: 20 }] });
+    const first = await connect(server);
+    await subscribe(first, "flappy");
+    await hooks.until((events) => named(events, "channel_occupied", "flappy").length === 1);
+    first.ws.close();
+    await first.closed;
+    const again = await connect(server);
+    await subscribe(again, "flappy");
+    await unsubscribe(again, "flappy");
+    await hooks.until((events) => named(events, "channel_vacated", "flappy").length === 1);
+    expect(hooks.events.filter((e) => e.channel === "flappy").map((e) => e.name)).toEqual(["channel_occupied", "channel_vacated"]);
+    expect(hooks.badSignatures).toBe(0);
+  }, 60_000);
+});
+
+describe("Dispatcher retries (worker threads)", () => {
+  test("Dispatcher retries a receiver's 500s: every event arrives once after dedupe by id, in order per channel; /metrics counts it", async () => {
+    const hooks = receiver();
+    hooks.failNext(3);
+    const server = await start({ workers: 1, brokers: 2, webhooks: [{ url: hooks.url, secret, events: ["subscribe", "unsubscribe"], batchMs: 10, maxBatch: 3 }] });
+    const channels = ["orders/1", "orders/2", "orders/3"];
+    const clients = [await connect(server), await connect(server), await connect(server)];
+    const expected = new Map(channels.map((ch) => [ch, [] as string[]]));
+    for (let round = 0; round < 2; round++) {
+      for (const ch of channels) {
+        for (const socket of clients) { await subscribe(socket, ch); expected.get(ch)!.push(`subscribe ${socket.id}`); }
+        for (const socket of clients) { await unsubscribe(socket, ch); expected.get(ch)!.push(`unsubscribe ${socket.id}`); }
+      }
+    }
+    const total = channels.length * clients.length * 4;
+    await hooks.until((events) => new Set(events.map((e) => e.id)).size === total, 60_000);
+    const seen = new Set<string>();
+    const unique = hooks.events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+    for (const ch of channels) {
+      expect(unique.filter((e) => e.channel === ch).map((e) => `${e.name} ${e.client}`)).toEqual(expected.get(ch)!);
+    }
+    expect(hooks.calls.filter((call) => call.status === 500)).toHaveLength(3);
+    expect(hooks.badSignatures).toBe(0);
+    let metrics = "";
+    for (let i = 0; i < 100; i++) {
+      metrics = await server.metrics();
+      if (metrics.includes(`scx_webhook_events_sent_total ${hooks.events.length}`)) break;
+      await Bun.sleep(50);
+    }
+    expect(metrics).toContain(`scx_webhook_events_sent_total ${hooks.events.length}`);
+    expect(metrics).toContain("scx_webhook_requests_failed_total 3");
+    expect(metrics).toMatch(/scx_webhook_events_retried_total [1-9]/);
+    expect(metrics).toContain("scx_webhook_events_queued 0");
+  }, 120_000);
+});
+
+describe("BrokerWebhooks members (2 worker threads)", () => {
+  test("BrokerWebhooks.memberJoined() makes member_added once per user, memberLeft() member_removed after the user's last connection", async () => {
+    const hooks = receiver();
+    const server = await start({
+      workers: 2, channels: [{ match: "room/*", presence: true }],
+      webhooks: [{ url: hooks.url, secret, events: ["member_added", "member_removed"], batchMs: 10 }],
+    });
+    const ch = "room/1";
+    const [ann1, ann2, bob] = [await connect(server, "ann"), await connect(server, "ann"), await connect(server, "bob")];
+    for (const socket of [ann1, ann2, bob]) await subscribe(socket, ch);
+    await unsubscribe(ann1, ch);
+    await unsubscribe(ann2, ch);
+    await hooks.until((events) => named(events, "member_removed", ch).length === 1);
+    await unsubscribe(bob, ch);
+    await hooks.until((events) => named(events, "member_removed", ch).length === 2);
+    expect(hooks.events.map((e) => `${e.name} ${e.user}`)).toEqual(["member_added ann", "member_added bob", "member_removed ann", "member_removed bob"]);
+    expect(hooks.events[0]).toEqual({ name: "member_added", id: expect.any(String), at: expect.any(Number), channel: ch, user: "ann" });
+    expect(hooks.badSignatures).toBe(0);
+  }, 60_000);
+});
