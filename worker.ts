@@ -7,6 +7,7 @@ import type { SupervisorToThread, ThreadToSupervisor } from "./src/threads/contr
 import { heartbeatInterval } from "./src/threads/control.ts";
 import { currentRuntime } from "./src/runtime/current.ts";
 import { threadLogger } from "./src/threads/threadLogger.ts";
+import { crashCause } from "./src/threads/crashCause.ts";
 import { portLink } from "./src/threads/portLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { SocketWorker } from "./src/worker/SocketWorker.ts";
@@ -31,11 +32,11 @@ const control = new ThreadControl(post, handlers);
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault?.();
   const reason = event.reason;
-  post({ type: "fatal", cause: `unhandled rejection: ${reason?.message ?? reason}`, stack: reason?.stack });
+  post({ type: "fatal", ...crashCause("unhandled rejection", reason) });
 });
 self.addEventListener("error", (event) => {
   event.preventDefault?.();
-  post({ type: "fatal", cause: `uncaught error: ${event.message ?? event.error}`, stack: event.error?.stack });
+  post({ type: "fatal", ...crashCause("uncaught error", event.error, event.message) });
 });
 
 self.onmessage = (event: MessageEvent<SupervisorToThread>) => {

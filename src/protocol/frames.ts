@@ -31,7 +31,8 @@ function channelData(value: unknown): { channel: string; data: unknown } | null 
 }
 
 export type Inbound =
-  | { kind: "handshake"; cid: number | undefined; authToken: string | null }
+  /** `authToken` as sent (null when absent): a non-string one is refused with AuthTokenError, as in SocketCluster. */
+  | { kind: "handshake"; cid: number | undefined; authToken: unknown }
   | { kind: "subscribe"; cid: number | undefined; channel: string | undefined; data: unknown; since?: StreamPosition }
   | { kind: "unsubscribe"; cid: number | undefined; channel: string | undefined }
   | { kind: "publish"; cid: number | undefined; channel: string | undefined; data: unknown }
@@ -59,7 +60,7 @@ export function classify(value: unknown): Inbound {
   switch (packet.event) {
     case Reserved.handshake: {
       const token = (data as { authToken?: unknown } | undefined)?.authToken;
-      return { kind: "handshake", cid, authToken: typeof token === "string" ? token : null };
+      return { kind: "handshake", cid, authToken: token ?? null };
     }
     case Reserved.subscribe: {
       const parsed = channelData(data);

@@ -12,6 +12,7 @@ import type { Config } from "../config/schema.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
 import { heartbeatTimeout, type SupervisorToThread, type ThreadQuery, type ThreadToSupervisor } from "./control.ts";
 import { type QueryAnswer, ThreadQueries } from "./ThreadQueries.ts";
+import { crashCause } from "./crashCause.ts";
 
 type Role = "worker" | "broker";
 
@@ -183,7 +184,8 @@ export class Supervisor {
       // Deno ends the whole process on a worker error unless it is prevented.
       event.preventDefault();
       const error = event as ErrorEvent;
-      this.#died(slot, generation, error.message || "uncaught error", (error.error as Error | undefined)?.stack);
+      const { cause, stack } = crashCause("uncaught error", error.error, error.message);
+      this.#died(slot, generation, cause, stack);
     });
     // Bun fires close when a worker exits (process.exit, self.close); Deno does not, hence the heartbeat.
     thread.addEventListener("close", () => this.#died(slot, generation, "thread exited"));

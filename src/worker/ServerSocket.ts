@@ -7,6 +7,7 @@
  * server.on("connection", (socket) => socket.transmit("welcome", { id: socket.id }));
  */
 import type { WsConnection } from "../runtime/runtime.ts";
+import { decodeTokenPayload } from "../protocol/decodeTokenPayload.ts";
 import type { Frame } from "../protocol/codec.ts";
 import type { SocketHost } from "./SocketHost.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
@@ -178,7 +179,8 @@ export class ServerSocket {
       throw error;
     }
     this.signedAuthToken = signed;
-    this.authToken = JSON.parse(atob((signed.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/")));
+    // UTF-8, by the decoder the client uses too (atob alone would read it as Latin-1).
+    this.authToken = decodeTokenPayload(signed) ?? payload;
     this.transmit(Reserved.setAuthToken, { token: signed });
     this.worker.emit("authentication", this);
   }

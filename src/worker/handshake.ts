@@ -25,7 +25,7 @@ export async function handshake(
   if (socket.state === "closed") return;
   const action: HandshakeAction = {
     type: "handshake", socket, request: socket.request,
-    data: { signedAuthToken: packet.authToken, authToken: verified.authToken, authTokenError: verified.error },
+    data: { signedAuthToken: typeof packet.authToken === "string" ? packet.authToken : null, authToken: verified.authToken, authTokenError: verified.error },
   };
   const blocked = await runMiddleware("handshake", worker.middlewares.handshake, action);
   // The socket may have closed while the middleware ran (TypeScript keeps the narrowing above).
@@ -45,7 +45,7 @@ export async function handshake(
   }
   if (verified.authToken) {
     socket.authToken = verified.authToken;
-    socket.signedAuthToken = packet.authToken;
+    socket.signedAuthToken = packet.authToken as string;
   }
   socket.state = "open";
   if (socket.handshakeTimer) clearTimeout(socket.handshakeTimer);

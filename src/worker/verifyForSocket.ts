@@ -13,8 +13,12 @@ import { runMiddleware } from "./middleware.ts";
 export interface Verified { authToken: Record<string, unknown> | null; error: Error | null }
 
 export async function verifyForSocket(worker: SocketWorker, socket: ServerSocket, signed: unknown): Promise<Verified> {
-  if (typeof signed !== "string" || signed === "") {
+  // As socketcluster-server (ag-auth): a non-string token is an AuthTokenError, an empty one an invalid JWT.
+  if (signed === null || signed === undefined || signed === "") {
     return { authToken: null, error: namedError(ErrorName.AuthTokenInvalid, "jwt must be provided", { isBadToken: true }) };
+  }
+  if (typeof signed !== "string") {
+    return { authToken: null, error: namedError(ErrorName.AuthToken, "Invalid token format - Token must be a string", { isBadToken: true }) };
   }
   if (!worker.hasAuth()) {
     return { authToken: null, error: namedError(ErrorName.AuthToken, "No auth engine is configured", { isBadToken: false }) };

@@ -183,8 +183,11 @@ export class Checked {
       case 7: {
         let token = garbage(rng);
         if (typeof token === "string") token = token.length === 0 ? token : null;
+        // As socketcluster-server (ag-auth): no token is an invalid JWT, a non-string one an AuthTokenError.
+        const absent = token === null || token === undefined || token === "";
         return make({ event: "#authenticate", data: token }, "#authenticate without a token string",
-          expectsError(ErrorName.AuthTokenInvalid, "jwt must be provided"));
+          absent ? expectsError(ErrorName.AuthTokenInvalid, "jwt must be provided")
+            : expectsError(ErrorName.AuthToken, "Invalid token format - Token must be a string"));
       }
       case 8:
         return make({ event: "#handshake", data: garbage(rng) }, "a second #handshake",
