@@ -22,7 +22,6 @@ const sockets: RawSocket[] = [];
 beforeAll(async () => {
   server = createServer({
     host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent", auth: { key: authKey },
-    channels: [{ match: "presence-room", presence: true }],
     pusher: { apps: [app] },
   });
   await server.start();
@@ -202,6 +201,16 @@ describe("signing and validation", () => {
     expect({ status: missing.status, text: await missing.text() }).toEqual({ status: 401, text: "Missing authentication parameter: auth_signature" });
     const good = await post(signedQuery(app, { method: "POST", path, body }));
     expect(good.status).toBe(200);
+  });
+
+  test("event data over 10 KB gets 413, as Pusher answers, in an event and in a batch", async () => {
+    const big = "x".repeat(10 * 1024 + 1);
+    for (const attempt of [pusher.trigger("news", "big", big), pusher.triggerBatch([{ channel: "news", name: "ok", data: "small" }, { channel: "news", name: "big", data: big }])]) {
+      const error = await attempt.then(() => null, (e) => e);
+      expect(error?.status).toBe(413);
+      expect(error.body).toBe("Event data too large: 10241 bytes, more than 10240");
+    }
+    expect((await pusher.trigger("news", "fits", "x".repeat(10 * 1024))).status).toBe(200);
   });
 
   const invalid: Array<[string, unknown, string]> = [

@@ -13,8 +13,8 @@
 import type { ControlPlane } from "../../control/ControlPlane.ts";
 import { answeredValues } from "../../control/ControlPlane.ts";
 import type { ApiExchange } from "../ServerApi.ts";
-import { pusherEventData } from "./pusherEventData.ts";
-import { pusherChannelPattern } from "./pusherApiSchemas.ts";
+import { pusherPublicationData } from "../../protocol/pusher/publicationMapping.ts";
+import { validChannelName } from "../../protocol/pusher/channelNames.ts";
 
 /** One event to one channel. */
 export interface PusherEvent { channel: string; name: string; data: string; socket_id?: string }
@@ -30,7 +30,7 @@ export class PusherApi {
   /** Publish each event to its channel, not to the client whose socket_id it names; rejects when any publish failed. */
   async trigger(events: PusherEvent[]): Promise<void> {
     await Promise.all(events.map((event) =>
-      this.exchange.publish(event.channel, pusherEventData(event.name, event.data), event.socket_id === undefined ? {} : { skip: event.socket_id })));
+      this.exchange.publish(event.channel, pusherPublicationData(event.name, event.data), event.socket_id === undefined ? {} : { skip: event.socket_id })));
   }
 
   /** Subscriptions per channel with a Pusher-valid name, summed over every worker and host. */
@@ -39,7 +39,7 @@ export class PusherApi {
     const counts = new Map<string, number>();
     for (const list of lists) {
       for (const { channel, subscribers } of list) {
-        if (pusherChannelPattern.test(channel)) counts.set(channel, (counts.get(channel) ?? 0) + subscribers);
+        if (validChannelName(channel)) counts.set(channel, (counts.get(channel) ?? 0) + subscribers);
       }
     }
     return counts;

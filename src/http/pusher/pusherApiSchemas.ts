@@ -8,16 +8,15 @@
  * pusherApiSchemas.event.parse({ name: "greet", data: '{"text":"hi"}', channels: ["news"] });
  */
 import { z } from "zod";
-
-/** Pusher's channel name rule. */
-export const pusherChannelPattern = /^[A-Za-z0-9_\-=@,.;]+$/;
+import { maxChannelNameLength, validChannelName } from "../../protocol/pusher/channelNames.ts";
 /** Most channels one event may go to (Pusher's limit). */
 export const maxEventChannels = 100;
 /** Most events one batch may carry (Pusher's limit). */
 export const maxBatchEvents = 10;
 
-export const pusherChannel = z.string().min(1, "expected a non-empty channel name").max(164, "expected at most 164 characters")
-  .regex(pusherChannelPattern, "expected only letters, digits and _ - = @ , . ;");
+export const pusherChannel = z.string().min(1, "expected a non-empty channel name")
+  .max(maxChannelNameLength, `expected at most ${maxChannelNameLength} characters`)
+  .refine(validChannelName, "expected only letters, digits and _ - = @ , . ;");
 const name = z.string().min(1, "expected a non-empty event name").max(200, "expected at most 200 characters");
 const data = z.string({ error: (issue) => issue.input === undefined ? "expected a string (required)" : "expected a string: Pusher event data is text, often JSON" });
 const socketId = z.string().regex(/^\d+\.\d+$/, "expected a socket id like \"123.456\"");

@@ -3,7 +3,8 @@
  * server SDKs send it with `host`, `port`, `useTLS: false`). Every route checks the
  * request signature with its app's secret (requestSignature.ts); answers are JSON, and
  * errors plain text as Pusher's are: 404 for an unknown app id, 401 for a bad
- * signature, 400 naming the field, 413 past `maxPayload`.
+ * signature, 400 naming the field, 413 for event data over 10 KB (Pusher's limit) or a
+ * body past `maxPayload`.
  *
  * - `POST /apps/{id}/events` `{ name, data, channel | channels, socket_id?, info? }`
  * - `POST /apps/{id}/batch_events` `{ batch: [{ name, data, channel, socket_id?, info? }] }`
@@ -20,6 +21,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import type { PusherApp } from "../../config/pusher.ts";
 import { verifyRequestSignature } from "../../protocol/pusher/requestSignature.ts";
+import { maxEventDataBytes } from "../../protocol/pusher/errorCodes.ts";
 import { describeIssues } from "../apiProblem.ts";
 import type { PusherApi, PusherEvent } from "./PusherApi.ts";
 import { type InfoAttributes, pusherApiSchemas, pusherChannel } from "./pusherApiSchemas.ts";
@@ -27,6 +29,7 @@ import { type InfoAttributes, pusherApiSchemas, pusherChannel } from "./pusherAp
 type Env = { Variables: { app: PusherApp; body: string } };
 
 const isPresence = (channel: string) => channel.startsWith("presence-");
+const utf8 = new TextEncoder();
 
 /** A 4xx/5xx in Pusher's style: plain text. */
 class PusherHttpError extends Error {
@@ -125,6 +128,10 @@ export function pusherRoutes(apps: readonly PusherApp[], api: PusherApi, maxBody
   app.all("/:appId/*", (c) => c.text(`No Pusher API route ${c.req.method} ${new URL(c.req.url).pathname}`, 404));
 
   async function publish(events: PusherEvent[]): Promise<void> {
+    for (const event of events) {
+      const bytes = utf8.encode(event.data).length;
+      if (bytes > maxEventDataBytes) throw new PusherHttpError(413, `Event data too large: ${bytes} bytes, more than ${maxEventDataBytes}`);
+    }
     try {
       await api.trigger(events);
     } catch (error) {
