@@ -4,21 +4,15 @@
  * `scx healthcheck`, `--version`, `--help` (and `<command> --help`).
  * Exit codes: 0 fine, 1 runtime failure (or an invalid token for `scx token verify`),
  * 2 usage, config or operator error (bad flag, missing file, port in use): one line, no stack.
+ * Start-up: only what the command and its config use is loaded (see README, Benchmarks).
  */
 import { currentRuntime } from "./src/runtime/current.ts";
-import { serveCommand } from "./src/server/serveCommand.ts";
-import { loadConfigFile } from "./src/server/loadConfigFile.ts";
-import { configJsonSchema } from "./src/config/jsonSchema.ts";
-import { nearestKey } from "./src/config/nearestKey.ts";
-import { tokenCommand } from "./src/server/tokenCommand.ts";
-import { createCommand } from "./src/server/createCommand.ts";
-import { healthcheckCommand } from "./src/server/healthcheckCommand.ts";
-import { contractsCommand } from "./src/server/contractsCommand.ts";
-import { referenceCommand } from "./src/server/referenceCommand.ts";
-import { commandHelp, commands, overviewHelp } from "./src/server/commandHelp.ts";
-import { parseArgs } from "./src/server/parseArgs.ts";
+import { loadSchemaTable } from "./src/config/schemaTable.ts";
 import { UsageError } from "./src/server/UsageError.ts";
 import packageJson from "./package.json" with { type: "json" };
+
+// Each command's code loads when that command runs: `scx serve` starts without the others'.
+const help = () => import("./src/server/commandHelp.ts");
 
 const runtime = currentRuntime();
 const cwd = runtime.cwd();
@@ -31,19 +25,27 @@ const operatorErrors = new Set(["ConfigError", "UsageError", "PortInUseError", "
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === undefined) {
-    runtime.writeStdout(overviewHelp(version));
+    runtime.writeStdout((await help()).overviewHelp(version));
     return 2;
   }
   const beforeDashes = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
-  if ((commands as readonly string[]).includes(command) && (beforeDashes.includes("--help") || beforeDashes.includes("-h"))) {
-    runtime.writeStdout(commandHelp(command, version)!);
-    return 0;
+  if (beforeDashes.includes("--help") || beforeDashes.includes("-h")) {
+    const { commandHelp, commands } = await help();
+    if ((commands as readonly string[]).includes(command)) {
+      runtime.writeStdout(commandHelp(command, version)!);
+      return 0;
+    }
   }
+  // Config flags and SCX_* variables come from the schema table (baked into the binary).
+  await loadSchemaTable();
   switch (command) {
-    case "serve":
+    case "serve": {
+      const { serveCommand } = await import("./src/server/serveCommand.ts");
       await serveCommand(runtime, rest, cwd);
       return -1;
+    }
     case "check": {
+      const [{ parseArgs }, { loadConfigFile }] = await Promise.all([import("./src/server/parseArgs.ts"), import("./src/server/loadConfigFile.ts")]);
       const parsed = parseArgs("check", rest, { config: true, maxPositionals: 1 });
       const { path } = await loadConfigFile(runtime, parsed.positionals[0] ?? "scx.yaml", cwd, parsed.flags);
       runtime.writeStdout(`${path}: valid\n`);
@@ -51,23 +53,25 @@ async function main(args: string[]): Promise<number> {
     }
     case "config":
       if (rest[0] === "schema") {
+        const [{ parseArgs }, { configJsonSchema }] = await Promise.all([import("./src/server/parseArgs.ts"), import("./src/config/jsonSchema.ts")]);
         parseArgs("config schema", rest.slice(1), { maxPositionals: 0 });
         runtime.writeStdout(JSON.stringify(configJsonSchema(), null, 2) + "\n");
         return 0;
       }
-      if (rest[0] === "reference") return await referenceCommand(runtime, rest.slice(1), cwd);
+      if (rest[0] === "reference") return await (await import("./src/server/referenceCommand.ts")).referenceCommand(runtime, rest.slice(1), cwd);
       throw new UsageError(rest[0] === undefined ? "scx config: needs a subcommand: schema or reference (scx config --help)"
         : `scx config: unknown subcommand "${rest[0]}": expected schema or reference`);
     case "token":
-      return await tokenCommand(runtime, rest, cwd);
+      return await (await import("./src/server/tokenCommand.ts")).tokenCommand(runtime, rest, cwd);
     case "create": {
+      const [{ parseArgs }, { createCommand }] = await Promise.all([import("./src/server/parseArgs.ts"), import("./src/server/createCommand.ts")]);
       const parsed = parseArgs("create", rest, { maxPositionals: 1 });
       return await createCommand(runtime, parsed.positionals[0], cwd, version);
     }
     case "healthcheck":
-      return await healthcheckCommand(runtime, rest);
+      return await (await import("./src/server/healthcheckCommand.ts")).healthcheckCommand(runtime, rest);
     case "contracts":
-      return await contractsCommand(runtime, rest, cwd, version);
+      return await (await import("./src/server/contractsCommand.ts")).contractsCommand(runtime, rest, cwd, version);
     case "--version":
     case "-v":
     case "version":
@@ -76,12 +80,14 @@ async function main(args: string[]): Promise<number> {
     case "--help":
     case "-h":
     case "help": {
-      const help = rest[0] === undefined ? overviewHelp(version) : commandHelp(rest[0], version);
-      if (!help) throw new UsageError(`scx help: unknown command "${rest[0]}" (scx --help lists the commands)`);
-      runtime.writeStdout(help);
+      const { commandHelp, overviewHelp } = await help();
+      const text = rest[0] === undefined ? overviewHelp(version) : commandHelp(rest[0], version);
+      if (!text) throw new UsageError(`scx help: unknown command "${rest[0]}" (scx --help lists the commands)`);
+      runtime.writeStdout(text);
       return 0;
     }
     default: {
+      const [{ commands }, { nearestKey }] = await Promise.all([help(), import("./src/config/nearestKey.ts")]);
       const near = nearestKey(command, [...commands]);
       throw new UsageError(`scx: unknown command "${command}"${near ? `; did you mean "${near}"?` : ""} (scx --help lists the commands)`);
     }

@@ -1,9 +1,11 @@
 /**
  * `npm run build` → dist/scx, one standalone binary (CLI, worker and broker threads, the
  * browser client as an embedded asset). `npm run build:all` → every platform, with
- * SHA-256 checksums. The version and commit are baked in.
+ * SHA-256 checksums. The version, the commit and the config schema table are baked in
+ * (the table lets `scx serve` start without loading zod: src/config/schemaTable.ts).
  */
 import { $ } from "bun";
+import { buildSchemaTable } from "../src/config/buildSchemaTable.ts";
 
 const all = process.argv.includes("--all");
 const root = new URL("..", import.meta.url).pathname;
@@ -22,11 +24,13 @@ const admin = await Bun.build({ entrypoints: [`${root}src/admin/page/main.ts`], 
 if (!admin.success) throw new AggregateError(admin.logs, "Bundling the admin page failed");
 await Bun.write(`${root}scx-admin.js`, await admin.outputs[0]!.text());
 
+const schemaTable = JSON.stringify(buildSchemaTable());
 const sums: string[] = [];
 try {
   for (const target of targets) {
     const outfile = target ? `${root}dist/scx-${target.replace("bun-", "")}` : `${root}dist/scx`;
     const args = ["build", "--compile", "--minify", "--bytecode", "--format=esm", `--define`, `globalThis.SCX_COMMIT=${JSON.stringify(commit)}`,
+      "--define", `globalThis.SCX_SCHEMA_TABLE=${schemaTable}`,
       "--asset", "scx-client.js", "--asset", "scx-admin.js", ...(target ? [`--target=${target}`] : []),
       "cli.ts", "worker.ts", "broker.ts", "--outfile", outfile];
     const proc = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });

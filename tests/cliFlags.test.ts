@@ -5,19 +5,21 @@
  * `scx config reference --write` from the current directory, the ready line, debug
  * connection lines and the log's colours.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import sc from "socketcluster-client";
 import { type CliProcess, startCli } from "./helpers/startCli.ts";
 import { configFlag, configFlags, flagName } from "../src/config/configFlags.ts";
 import { parseArgs } from "../src/server/parseArgs.ts";
+import { loadSchemaTable } from "../src/config/schemaTable.ts";
 import { formatRecord, useColour } from "../src/log/logger.ts";
 import { urls } from "../src/server/serveCommand.ts";
 
 const cli = new URL("../cli.ts", import.meta.url).pathname;
 const running: CliProcess[] = [];
 afterAll(() => { for (const proc of running) proc.kill(); });
+beforeAll(() => loadSchemaTable());
 
 function folder(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(`${tmpdir()}/scx-flags-`);

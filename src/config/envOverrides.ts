@@ -9,6 +9,7 @@
  * envOverrides({ SCX_PORT: "9000" }); // [{ name: "SCX_PORT", path: ["port"], value: 9000 }]
  */
 import { type JsonSchema, leaves } from "./schemaWalk.ts";
+import { coerce, jsonTypes } from "./coerce.ts";
 
 /** One variable that names a config key, with its coerced value. */
 export interface EnvOverride { name: string; path: string[]; value: unknown }
@@ -53,35 +54,4 @@ export function unknownEnvKeys(env: Record<string, string | undefined>): string[
  */
 export function coerceText(raw: string, json: JsonSchema): unknown {
   return coerce(raw, jsonTypes(json));
-}
-
-/** The JSON types a value may have (consts and enums count as their own type). */
-function jsonTypes(json: JsonSchema): Set<string> {
-  const out = new Set<string>();
-  const visit = (node: JsonSchema) => {
-    for (const variant of (node.anyOf ?? node.oneOf ?? []) as JsonSchema[]) visit(variant);
-    for (const type of [node.type].flat()) if (typeof type === "string") out.add(type);
-    for (const value of "const" in node ? [node.const] : (node.enum as unknown[] | undefined) ?? []) {
-      out.add(value === null ? "null" : typeof value);
-    }
-  };
-  visit(json);
-  if (out.size === 0) out.add("string");
-  return out;
-}
-
-function coerce(raw: string, types: Set<string>): unknown {
-  const text = raw.trim();
-  if (text === "null" && types.has("null")) return null;
-  if ((types.has("number") || types.has("integer")) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return Number(text);
-  if (types.has("boolean") && (text === "true" || text === "false")) return text === "true";
-  if ((types.has("array") && text.startsWith("[")) || (types.has("object") && text.startsWith("{"))) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return raw;
-    }
-  }
-  if (types.has("array") && !types.has("string")) return text.split(",").map((part) => part.trim()).filter(Boolean);
-  return raw;
 }

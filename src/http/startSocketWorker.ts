@@ -12,13 +12,10 @@ import { createHttpApp } from "./createHttpApp.ts";
 import { createWorkerApi, type WorkerApi } from "./workerApi.ts";
 import { loadWorkerScript } from "./loadWorkerScript.ts";
 import { serveWorker } from "./serveWorker.ts";
-import { loadContracts } from "../worker/loadContracts.ts";
-import { useContracts } from "../worker/contractsOf.ts";
 import { serveStatic } from "./serveStatic.ts";
 import type { ControlPlane } from "../control/ControlPlane.ts";
 import { ControlHandlers } from "../control/ControlHandlers.ts";
 import { registerApiOps } from "./apiOps.ts";
-import { mountApi } from "./mountApi.ts";
 import { mountOperatorRoutes } from "./mountOperatorRoutes.ts";
 import { mountPusherApi } from "./pusher/mountPusherApi.ts";
 import { registerAdminOps } from "../admin/registerAdminOps.ts";
@@ -48,7 +45,11 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   if (options.control && password !== undefined) registerAdminSocket(worker, options.control, password);
   // With api.port the API, /metrics and /admin/ live on the main thread's own port instead (apiServer.ts).
   if (options.control && worker.config.api.port === undefined) {
-    mountApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
+    // The API's routes and schemas load only with an api.key (without one, /api/ does not exist).
+    if (worker.config.api.key !== undefined) {
+      const { mountApi } = await import("./mountApi.ts");
+      mountApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
+    }
     mountOperatorRoutes(app, { config: worker.config, control: options.control, runtime });
   }
   // The Pusher HTTP API stays on the public port, where Pusher server SDKs send it.
@@ -56,7 +57,10 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   worker.on("connection", (socket) => worker.log.debug("Socket connected", { socket: socket.id, remoteAddress: socket.remoteAddress }));
   worker.on("disconnection", (socket, code, reason) => worker.log.debug("Socket disconnected", { socket: socket.id, remoteAddress: socket.remoteAddress, code, reason }));
   // Contracts first: the worker script's own publishes at start-up are validated too.
-  if (worker.config.contracts) useContracts(worker, await loadContracts(worker.config.contracts));
+  if (worker.config.contracts) {
+    const [{ useContracts }, { loadContracts }] = await Promise.all([import("../worker/contractsOf.ts"), import("../worker/loadContracts.ts")]);
+    useContracts(worker, await loadContracts(worker.config.contracts));
+  }
   if (options.script) await loadWorkerScript(options.script, api);
   // Last, so the worker script's routes win over files of the same path.
   if (worker.config.static) app.get("*", serveStatic(runtime, worker.config.static));

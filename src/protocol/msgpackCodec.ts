@@ -6,7 +6,9 @@
  * @example
  * msgpackCodec.decode(msgpackCodec.encode({ event: "x", data: 1 })); // { event: "x", data: 1 }
  */
-import { Packr } from "msgpackr";
+// msgpackr's pure-JS entry: the main one probes for a native addon (not installed) and loads
+// node:stream for its stream classes, which cost every start-up about 10 ms.
+import { Packr } from "msgpackr/pack";
 import type { Codec, Frame } from "./codec.ts";
 
 /** One msgpackr instance, set for plain MessagePack any library decodes (no records, no extensions). */

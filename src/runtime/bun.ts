@@ -7,6 +7,7 @@
 import type { Runtime, ServeHandle, ServeOptions, WsConnection } from "./runtime.ts";
 import { listenError } from "./PortInUseError.ts";
 import { availableCpus } from "./availableCpus.ts";
+import { fstatSync, writeSync } from "node:fs";
 
 declare const Bun: any;
 declare const process: any;
@@ -49,6 +50,42 @@ class BunConnection implements WsConnection<unknown> {
   publish(topic: string, text: string) { this.ws.publish(topic, text); }
   bufferedAmount() { return this.ws.getBufferedAmount(); }
   get remoteAddress() { return this.ws.remoteAddress; }
+}
+
+/**
+ * Whether a descriptor is a terminal, without node:tty (its import loads node:net, about
+ * 12 ms of start-up in a binary): on Linux a character device with a terminal's major
+ * number (4 ttys, 5 /dev/tty and the console, 136–143 pseudo-terminals).
+ */
+function isTerminal(fd: number): boolean {
+  if (process.platform !== "linux") return Boolean((fd === 1 ? process.stdout : process.stderr)?.isTTY);
+  try {
+    const info = fstatSync(fd);
+    const major = Math.floor(info.rdev / 256) & 0xfff;
+    return info.isCharacterDevice() && (major === 4 || major === 5 || (major >= 136 && major <= 143));
+  } catch {
+    return false;
+  }
+}
+
+/** Descriptors that would block (a non-blocking pipe): written through the stream from then on, in order. */
+const streamed = new Set<number>();
+
+/**
+ * Write straight to the descriptor: process.stdout is a node stream whose first use loads
+ * node:stream (about 10 ms of start-up in a binary).
+ */
+function writeOut(fd: 1 | 2, text: string): void {
+  const stream = () => fd === 1 ? process.stdout : process.stderr;
+  if (streamed.has(fd)) return void stream().write(text);
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+  } catch {
+    streamed.add(fd);
+    stream().write(bytes.subarray(offset));
+  }
 }
 
 function wrap(ws: BunWs): WsConnection<unknown> {
@@ -124,9 +161,9 @@ export const bunRuntime: Runtime = {
   reusePortSpreads: () => process.platform === "linux",
   onSignal(signal, handler) { process.on(signal, handler); },
   exit: (code) => process.exit(code) as never,
-  isTerminal: () => Boolean(process.stdout?.isTTY),
-  writeStdout: (text) => { process.stdout.write(text); },
-  writeStderr: (text) => { process.stderr.write(text); },
+  isTerminal: () => isTerminal(1),
+  writeStdout: (text) => writeOut(1, text),
+  writeStderr: (text) => writeOut(2, text),
   args: () => process.argv.slice(2),
   cwd: () => process.cwd(),
   // A compiled binary finds its bundled entries by the path they were given at build time.

@@ -14,7 +14,7 @@ import type { AskOptions, ControlPlane, ControlQuery, HostAnswer, ThreadAnswer }
 import { ControlHandlers } from "../control/ControlHandlers.ts";
 import type { HostControl } from "../control/HostControl.ts";
 import { type ApiExchange, ServerApi } from "../http/ServerApi.ts";
-import { startApiServer } from "../http/apiServer.ts";
+import type { startApiServer as StartApiServer } from "../http/apiServer.ts";
 import { createHostControl } from "./createHostControl.ts";
 
 export class ServerOperations implements ControlPlane {
@@ -48,6 +48,8 @@ export class ServerOperations implements ControlPlane {
   /** Serve api.port when the config sets it (after the threads run). */
   async serveApiPort(): Promise<void> {
     if (this.config.api.port === undefined || this.config.api.key === undefined || !this.#control) return;
+    // Loaded only with api.port: its routes' schemas cost start-up otherwise.
+    const { startApiServer }: { startApiServer: typeof StartApiServer } = await import("../http/apiServer.ts");
     ({ handle: this.#apiHandle } = await startApiServer({ runtime: this.runtime, config: this.config, exchange: this.exchange, control: this }));
   }
 

@@ -2,7 +2,9 @@
  * Read, validate and resolve a config file the way `scx serve`, `scx check` and `scx token`
  * do: environment overrides, then command-line flags, applied; paths made absolute; every
  * file and folder the config names checked to exist. A folder means its scx.yaml; a missing
- * default file means the defaults.
+ * default file means the defaults. Start-up cost: the schema table (schemaTable.ts) judges
+ * plain values without zod; yaml loads only for a file, and zod (parseConfig) only for
+ * values the table cannot judge, invalid ones included, so every error reads as before.
  *
  * @example
  * const { config, path } = await loadConfigFile(runtime, "my-app", process.cwd(), [{ name: "--port", path: ["port"], value: 9000 }]);
@@ -10,11 +12,12 @@
 import { stat } from "node:fs/promises";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Config } from "../config/schema.ts";
-import { parseConfig } from "../config/parseConfig.ts";
 import { ConfigError } from "../config/ConfigError.ts";
-import { type EnvOverride, envOverrides } from "../config/envOverrides.ts";
-import { missingPathProblems, type ReferencedPath } from "../config/referencedPaths.ts";
+import type { EnvOverride } from "../config/envOverrides.ts";
+import type { ReferencedPath } from "../config/referencedPaths.ts";
 import { resolvePath, resolvePaths } from "../config/resolvePaths.ts";
+import { loadSchemaTable } from "../config/schemaTable.ts";
+import { quickConfig, tableOverrides } from "../config/quickConfig.ts";
 
 export async function loadConfigFile(
   runtime: Runtime, file: string | null, cwd: string, flags: EnvOverride[] = [],
@@ -41,17 +44,36 @@ export async function loadConfigFile(
   }
   if (path !== null) text = await runtime.readTextFile(path);
   const dir = path === null ? cwd : path.slice(0, path.lastIndexOf("/")) || "/";
-  const config = resolvePaths(parseConfig(text, shown, env, flags), dir);
+  const table = await loadSchemaTable();
+  const overrides = [...tableOverrides(table, env), ...flags];
+  const quick = quickConfig(table, path === null ? {} : await fileData(text, shown), overrides);
+  const parsed = quick ?? (await import("../config/parseConfig.ts")).parseConfig(text, shown, env, flags);
+  const config = resolvePaths(parsed, dir);
   const kinds = new Map<string, "file" | "folder" | null>();
   for (const value of [config.worker, config.contracts?.file, config.static, config.tls?.certFile, config.tls?.keyFile, config.auth.keyFile,
     config.auth.publicKeyFile, ...config.auth.verifyKeys.map((entry) => entry.keyFile)]) {
     if (value) kinds.set(value, await kindOf(value));
   }
-  const overrides = [...envOverrides(env), ...flags];
+  if (kinds.size === 0) return { config, path };
+  const { missingPathProblems } = await import("../config/referencedPaths.ts");
   const missing = (ref: ReferencedPath) => (checked === null || checked.includes(ref.path[0]!)) && kinds.get(ref.value) !== ref.kind;
   const problems = missingPathProblems(config, missing, { file: shown, text, overrides });
   if (problems.length) throw new ConfigError(problems);
   return { config, path };
+}
+
+/** The file's mapping as parseConfig would read it, or null where it would report a syntax error. */
+async function fileData(text: string, file: string): Promise<unknown> {
+  if (file.endsWith(".json")) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+  const { parseDocument } = await import("yaml");
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  return doc.errors.length ? null : doc.toJS() ?? {};
 }
 
 /** The default worker count: one per CPU where the kernel spreads a shared port (Linux), else 1. */

@@ -13,10 +13,13 @@ import type { Config } from "../config/schema.ts";
 import { defaultWorkers, loadConfigFile } from "./loadConfigFile.ts";
 import { parseArgs } from "./parseArgs.ts";
 import { ScxServer } from "./ScxServer.ts";
+import { loadSchemaTable } from "../config/schemaTable.ts";
 
 export async function serveCommand(runtime: Runtime, args: string[], cwd: string): Promise<ScxServer> {
+  await loadSchemaTable();
   const parsed = parseArgs("serve", args, { config: true, maxPositionals: 1 });
   const loaded = await loadConfigFile(runtime, parsed.positionals[0] ?? null, cwd, parsed.flags);
+  const configured = sinceStart();
   const terminal = runtime.isTerminal();
   const format = loaded.config.logFormat === "auto" ? (terminal ? "pretty" : "json") : loaded.config.logFormat;
   const colour = format === "pretty" && useColour(terminal, runtime.allEnv());
@@ -34,6 +37,8 @@ export async function serveCommand(runtime: Runtime, args: string[], cwd: string
   const { page, socket } = urls(config, server.port);
   log.info(`scx listening on ${page} (WebSocket ${socket})`, {
     config: loaded.path ?? "(defaults)", host: config.host, workers: config.workers, brokers: config.brokers, runtime: runtime.name,
+    // Milliseconds since the process started: config validated, then every socket worker listening.
+    startup: { config: configured, listening: sinceStart() },
   });
   let signals = 0;
   const shutdown = (signal: string) => {
@@ -47,6 +52,11 @@ export async function serveCommand(runtime: Runtime, args: string[], cwd: string
   runtime.onSignal("SIGTERM", () => shutdown("SIGTERM"));
   runtime.onSignal("SIGINT", () => shutdown("SIGINT"));
   return server;
+}
+
+/** Milliseconds since the process started (performance's time origin), to a tenth. */
+function sinceStart(): number {
+  return Math.round(performance.now() * 10) / 10;
 }
 
 /**

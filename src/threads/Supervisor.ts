@@ -93,6 +93,11 @@ export class Supervisor {
         this.#spawn(broker, []);
         this.#linkMain(broker, false);
       }
+      if (this.#config.port !== 0) {
+        // A known port: every worker starts at once (reusePort shares it).
+        this.port = (await Promise.all(this.#workers.map((slot) => this.#startWorker(slot))))[0]!;
+        return;
+      }
       // With port 0 the first worker picks the port; the others then share it (reusePort).
       this.port = await this.#startWorker(this.#workers[0]!);
       this.#config = { ...this.#config, port: this.port };
