@@ -5,7 +5,8 @@
  * plays the Laravel backend: its auth endpoint signs with the `pusher` SDK's
  * authorizeChannel, and it broadcasts with the SDK's trigger through scx's Pusher HTTP API.
  * Shows `Echo.channel().listen()`, `Echo.private()`, `Echo.join().here().joining().leaving()`,
- * `socket_id` exclusion (Laravel's `->toOthers()`), and a refused private channel.
+ * `whisper()`/`listenForWhisper()` (client events), `socket_id` exclusion (Laravel's
+ * `->toOthers()`), and a refused private channel.
  * Screenshot in test-artifacts/.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -25,7 +26,7 @@ let backend: ReturnType<typeof Bun.serve>;
 let pusher: Pusher;
 
 beforeAll(async () => {
-  scx = createServer({ host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent", pusher: { apps: [app] } });
+  scx = createServer({ host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent", pusher: { apps: [{ ...app, clientEvents: true }] } });
   await scx.start();
   pusher = new Pusher({ appId: app.id, key: app.key, secret: app.secret, host: "127.0.0.1", port: String(scx.port), useTLS: false });
   const built = await Bun.build({ entrypoints: [`${fixture}/page.ts`], target: "browser" });
@@ -78,7 +79,7 @@ async function sees(page: Page, lines: string[]): Promise<void> {
 
 const seen = (page: Page) => page.evaluate(() => [...window.seen]);
 
-test("Laravel Echo on scx: channel().listen(), private(), join().here().joining().leaving(), toOthers() and a refused channel", async () => {
+test("Laravel Echo on scx: channel().listen(), private(), join().here().joining().leaving(), whisper(), toOthers() and a refused channel", async () => {
   const errors: string[] = [];
   const ada = await open("ada");
   ada.on("pageerror", (error) => errors.push(error.message));
@@ -102,6 +103,13 @@ test("Laravel Echo on scx: channel().listen(), private(), join().here().joining(
   await sees(ada, ["room said not to bob", "room said to all"]);
   await sees(bob, ["room said to all"]);
   expect(await seen(bob)).not.toContain("room said not to bob");
+
+  // whisper() is a client event: ada hears bob typing, bob does not hear himself.
+  await bob.evaluate(() => { window.echo.join("room").whisper("typing", { who: "bob" }); });
+  await sees(ada, ["room whisper typing bob"]);
+  await pusher.trigger("presence-room", "said", { text: "after the whisper" });
+  await sees(bob, ["room said after the whisper"]);
+  expect(await seen(bob)).not.toContain("room whisper typing bob");
 
   // An auth endpoint that signs the wrong channel: Echo's error callback gets Pusher's AuthError.
   await ada.evaluate(() => {
