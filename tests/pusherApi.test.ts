@@ -124,6 +124,13 @@ describe("channel queries", () => {
     expect(await json(await pusher.get({ path: "/channels/nobody-here" }))).toEqual({ occupied: false });
   });
 
+  test("GET /apps/{id}/channels/{name} signs and answers for a name with every punctuation Pusher allows", async () => {
+    const channel = "odd_name-=@,.;1";
+    await subscriber([channel]);
+    expect(await json(await pusher.get({ path: `/channels/${channel}`, params: { info: "subscription_count" } }))).toEqual({ occupied: true, subscription_count: 1 });
+    expect((await json(await pusher.get({ path: "/channels", params: { filter_by_prefix: "odd_" } }))).channels).toEqual({ [channel]: {} });
+  });
+
   test("GET /apps/{id}/channels/{name}/users lists a presence channel's users once each; user_count counts them", async () => {
     await subscriber(["presence-room"], "ann");
     await subscriber(["presence-room"], "ann");
