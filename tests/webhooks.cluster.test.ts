@@ -3,7 +3,8 @@
  * one channel_occupied for the cluster when subscribers of one channel are on both hosts,
  * channel_vacated only after the last host's subscriber leaves; then a host holding
  * undelivered events while the receiver is down is killed (SIGKILL) and restarted, and
- * the events arrive, signed, from the queue Redis kept.
+ * the events arrive, signed, from the queue Redis kept; the dead host's channel is then
+ * vacated by the live one's beat.
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -50,7 +51,7 @@ async function request(socket: RawSocket, event: string, data: unknown): Promise
   }
 }
 
-test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vacated after the last host's subscriber; a killed host's queued events arrive after its restart", async () => {
+test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vacated after the last host's subscriber; a killed host's queued events arrive after its restart, its channel is vacated", async () => {
   redis = await startRedis();
   hooks = startReceiver(secret);
   const dir = mkdtempSync(`${tmpdir()}/scx-webhooks-cluster-`);
@@ -108,5 +109,7 @@ test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vaca
   running.push(restarted);
   await hooks.until((events) => named(events, "subscribe", "durable").length === 1 && named(events, "channel_occupied", "durable").length === 1, 90_000);
   expect(named(hooks.events, "subscribe", "durable")[0].client).toBe(c.id);
+  // The killed host never said goodbye: the restarted one's beat finds it dead (15 s) and vacates its channel.
+  await hooks.until((events) => named(events, "channel_vacated", "durable").length === 1, 90_000);
   expect(hooks.badSignatures).toBe(0);
 }, 180_000);

@@ -123,6 +123,36 @@ export function webhookStoreContract(name: string, setup: () => Promise<WebhookS
       expect(await store.vacate(t, "ch", "h3", 3000)).toBeNull();
     });
 
+    test(`${name}: beat() removes a host that stopped beating: its last channel is answered once as vacated`, async () => {
+      const t = fresh("beat");
+      const store = sut.store();
+      const options = { ttlMs: 150, vacateDelayMs: 0, graceMs: 0 };
+      await store.beat(t, "dead", options);
+      expect(await store.occupy(t, "ch", "dead")).toBe(true);
+      expect(await store.occupy(t, "shared", "dead")).toBe(true);
+      await store.beat(t, "alive", { ...options, ttlMs: 60_000 });
+      expect(await store.occupy(t, "shared", "alive")).toBe(false);
+      await Bun.sleep(250);
+      expect(await store.beat(t, "alive", { ...options, ttlMs: 60_000 })).toEqual(["ch"]);
+      expect(await store.beat(t, "alive", { ...options, ttlMs: 60_000 })).toEqual([]);
+      // The shared channel still has a live host; the vacated one is free for a new occupation.
+      expect(await store.vacate(t, "shared", "dead", 0)).toBeNull();
+      expect(await store.occupy(t, "ch", "alive")).toBe(true);
+    });
+
+    test(`${name}: beat() answers a pending vacate nobody confirmed once it is graceMs past due, and vacated() then is false`, async () => {
+      const t = fresh("orphan");
+      const store = sut.store();
+      await store.occupy(t, "ch", "h1");
+      const token = await store.vacate(t, "ch", "h1", 50);
+      const options = { ttlMs: 60_000, vacateDelayMs: 50, graceMs: 50 };
+      expect(await store.beat(t, "h2", options)).toEqual([]);
+      await Bun.sleep(150);
+      expect(await store.beat(t, "h2", options)).toEqual(["ch"]);
+      expect(await store.vacated(t, "ch", token!)).toBe(false);
+      expect(await store.beat(t, "h2", options)).toEqual([]);
+    });
+
     test(`${name}: userJoin() and userLeave() are true for a user's first and last connection only`, async () => {
       const ch = fresh("users");
       const store = sut.store();

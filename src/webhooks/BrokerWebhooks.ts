@@ -5,7 +5,9 @@
  * - Its own channel table: `occupied` when the first local subscriber of a channel
  *   arrives, `emptied` when the last leaves; the store decides across hosts whether that
  *   is `channel_occupied` (first host anywhere) or, after `vacateDelay` with nobody back,
- *   `channel_vacated` (last host anywhere).
+ *   `channel_vacated` (last host anywhere). A beat every 5 s keeps this broker alive in
+ *   the store: one killed without a goodbye leaves its channels within 15 s, and a
+ *   vacate its host never confirmed is sent by whichever broker beats next past its due.
  * - Presence: `memberJoined`/`memberLeft` per connection; the store's per-user counts
  *   make `member_added`/`member_removed` once per user.
  * Work on one channel is chained, so its events are queued in the order they happened;
@@ -28,6 +30,11 @@ import { MemoryWebhookStore } from "./memory.ts";
 import { Dispatcher } from "./Dispatcher.ts";
 import { WebhookCounters, type WebhookStats } from "./WebhookCounters.ts";
 
+/** How often a broker beats (ms); a pending vacate waits as long again past due for its own host. */
+const beatEveryMs = 5000;
+/** How long a beat keeps a broker alive in the occupancy (ms): a killed host's channels are vacated within it. */
+const hostTtlMs = 15_000;
+
 export class BrokerWebhooks {
   readonly counters = new WebhookCounters();
   readonly #targets: WebhookTarget[];
@@ -46,6 +53,7 @@ export class BrokerWebhooks {
   readonly #pending = new Map<string, Map<string, string[]>>();
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #beatTimer: ReturnType<typeof setInterval> | null = null;
   #closed = false;
 
   constructor(targets: WebhookTarget[], options: { log?: Logger | null; awaitingStore?: boolean } = {}) {
@@ -57,6 +65,30 @@ export class BrokerWebhooks {
       const dispatcher = new Dispatcher(target, () => this.#store, this.counters, this.#log);
       this.#dispatchers.set(target.id, dispatcher);
       dispatcher.start();
+    }
+    if (targets.some((t) => t.wants("channel_vacated") || t.wants("channel_occupied"))) {
+      void this.#ready.then(() => {
+        if (this.#closed) return;
+        this.#beat();
+        this.#beatTimer = setInterval(() => this.#beat(), beatEveryMs);
+      });
+    }
+  }
+
+  /**
+   * Keep this broker alive in the occupancy (a killed one's channels are vacated by the
+   * others within its ttl), and send channel_vacated for pending vacates whose own host
+   * never confirmed them (it died or stopped within the delay).
+   */
+  #beat(): void {
+    for (const target of this.#targets) {
+      if (!target.wants("channel_vacated") && !target.wants("channel_occupied")) continue;
+      const options = { ttlMs: hostTtlMs, vacateDelayMs: target.vacateDelay, graceMs: beatEveryMs };
+      this.#chain("", async (store) => {
+        for (const ch of await store.beat(target.id, this.#host, options)) {
+          if (target.wants("channel_vacated", ch)) this.#chain(ch, () => this.#queueFor(target, webhookEvent("channel_vacated", { channel: ch })));
+        }
+      });
     }
   }
 
@@ -132,6 +164,7 @@ export class BrokerWebhooks {
 
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#beatTimer) clearInterval(this.#beatTimer);
     for (const timer of this.#timers) clearTimeout(timer);
     await Promise.allSettled(this.#chains.values());
     await this.#flush();

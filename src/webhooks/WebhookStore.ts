@@ -20,6 +20,11 @@
  *   pending (a host coming back within the delay is no new occupation). `vacate` answers a
  *   token when the last host left; `vacated(token)` answers true once, and only if no
  *   host occupied the channel since.
+ * - Liveness: `beat` marks a host alive for `ttlMs`; a host that stops beating (killed)
+ *   leaves every channel it occupied, as if it had vacated them. `beat` answers the
+ *   channels whose pending vacate is `graceMs` past its due time (`vacateDelay` after it
+ *   began) with nobody back and nobody having confirmed it: its holder died. Each such
+ *   channel is answered once, to one caller, which sends channel_vacated.
  * - Members: `userJoin` answers true for a user's first connection in a channel,
  *   `userLeave` true when its last one left.
  * - When the backing store is unreachable, every method rejects within a bounded time.
@@ -48,6 +53,15 @@ export interface LanePush {
   events: string[];
 }
 
+export interface BeatOptions {
+  /** How long this beat keeps the host alive (ms). */
+  ttlMs: number;
+  /** The target's vacateDelay: when a dead host's channels are due. */
+  vacateDelayMs: number;
+  /** How long past due a pending vacate waits for its own host before anyone takes it. */
+  graceMs: number;
+}
+
 export interface WebhookStore {
   push(target: string, lanes: LanePush[], limit: number): Maybe<number>;
   claim(target: string, now: number, max: number, leaseMs: number): Maybe<Claim[]>;
@@ -58,6 +72,7 @@ export interface WebhookStore {
   occupy(target: string, ch: string, host: string): Maybe<boolean>;
   vacate(target: string, ch: string, host: string, delayMs: number): Maybe<string | null>;
   vacated(target: string, ch: string, token: string): Maybe<boolean>;
+  beat(target: string, host: string, options: BeatOptions): Maybe<string[]>;
   userJoin(ch: string, user: string): Maybe<boolean>;
   userLeave(ch: string, user: string): Maybe<boolean>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@
  * const store = new MemoryWebhookStore();
  * store.push("t1", [{ lane: "chat", events: ['{"name":"subscribe"}'] }], 100);
  */
-import { type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
+import { type BeatOptions, type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
 
 interface Lane {
   events: string[];
@@ -20,12 +20,21 @@ interface Lane {
 
 interface Queue { lanes: Map<string, Lane>; size: number }
 
+interface Occupancy {
+  /** channel → hosts occupying it */
+  channels: Map<string, Set<string>>;
+  /** host → channels it occupies */
+  byHost: Map<string, Set<string>>;
+  /** host → epoch ms its liveness ends */
+  hosts: Map<string, number>;
+  /** channel → its pending vacate */
+  vacating: Map<string, { token: string; due: number }>;
+}
+
 export class MemoryWebhookStore implements WebhookStore {
   readonly #queues = new Map<string, Queue>();
-  /** target → channel → hosts occupying it */
-  readonly #occupied = new Map<string, Map<string, Set<string>>>();
-  /** target → channel → token of the pending vacate */
-  readonly #vacating = new Map<string, Map<string, string>>();
+  /** target → who occupies which channel, who is alive, which vacates are pending */
+  readonly #occupancies = new Map<string, Occupancy>();
   /** channel → user → connections */
   readonly #users = new Map<string, Map<string, number>>();
 
@@ -99,34 +108,64 @@ export class MemoryWebhookStore implements WebhookStore {
     }
   }
 
-  occupy(target: string, ch: string, host: string): boolean {
-    let channels = this.#occupied.get(target);
-    if (!channels) this.#occupied.set(target, channels = new Map());
-    let hosts = channels.get(ch);
-    if (!hosts) channels.set(ch, hosts = new Set());
-    if (hosts.has(host)) return false;
-    hosts.add(host);
-    if (hosts.size > 1) return false;
-    // Back within the vacate delay: the channel never stopped being occupied.
-    return !this.#vacating.get(target)?.delete(ch);
+  #occupancy(target: string): Occupancy {
+    let occupancy = this.#occupancies.get(target);
+    if (!occupancy) this.#occupancies.set(target, occupancy = { channels: new Map(), byHost: new Map(), hosts: new Map(), vacating: new Map() });
+    return occupancy;
   }
 
-  vacate(target: string, ch: string, host: string, _delayMs: number): string | null {
-    const hosts = this.#occupied.get(target)?.get(ch);
+  occupy(target: string, ch: string, host: string): boolean {
+    const occupancy = this.#occupancy(target);
+    let hosts = occupancy.channels.get(ch);
+    if (!hosts) occupancy.channels.set(ch, hosts = new Set());
+    if (hosts.has(host)) return false;
+    hosts.add(host);
+    let mine = occupancy.byHost.get(host);
+    if (!mine) occupancy.byHost.set(host, mine = new Set());
+    mine.add(ch);
+    if (hosts.size > 1) return false;
+    // Back within the vacate delay: the channel never stopped being occupied.
+    return !occupancy.vacating.delete(ch);
+  }
+
+  vacate(target: string, ch: string, host: string, delayMs: number): string | null {
+    const occupancy = this.#occupancy(target);
+    occupancy.byHost.get(host)?.delete(ch);
+    return this.#leave(occupancy, ch, host, delayMs, leaseToken());
+  }
+
+  #leave(occupancy: Occupancy, ch: string, host: string, delayMs: number, token: string): string | null {
+    const hosts = occupancy.channels.get(ch);
     if (!hosts?.delete(host) || hosts.size > 0) return null;
-    this.#occupied.get(target)!.delete(ch);
-    let vacating = this.#vacating.get(target);
-    if (!vacating) this.#vacating.set(target, vacating = new Map());
-    const token = leaseToken();
-    vacating.set(ch, token);
+    occupancy.channels.delete(ch);
+    occupancy.vacating.set(ch, { token, due: Date.now() + delayMs });
     return token;
   }
 
   vacated(target: string, ch: string, token: string): boolean {
-    const vacating = this.#vacating.get(target);
-    if (vacating?.get(ch) !== token) return false;
+    const vacating = this.#occupancy(target).vacating;
+    if (vacating.get(ch)?.token !== token) return false;
     vacating.delete(ch);
     return true;
+  }
+
+  beat(target: string, host: string, options: BeatOptions): string[] {
+    const occupancy = this.#occupancy(target);
+    const now = Date.now();
+    occupancy.hosts.set(host, now + options.ttlMs);
+    for (const [other, until] of occupancy.hosts) {
+      if (until > now) continue;
+      for (const ch of occupancy.byHost.get(other) ?? []) this.#leave(occupancy, ch, other, options.vacateDelayMs, "swept");
+      occupancy.byHost.delete(other);
+      occupancy.hosts.delete(other);
+    }
+    const due: string[] = [];
+    for (const [ch, { due: at }] of occupancy.vacating) {
+      if (at + options.graceMs > now) continue;
+      occupancy.vacating.delete(ch);
+      due.push(ch);
+    }
+    return due;
   }
 
   userJoin(ch: string, user: string): boolean {

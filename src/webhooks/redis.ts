@@ -14,8 +14,8 @@
  * await store.push("t1", [{ lane: "chat", events: ['{"name":"subscribe"}'] }], 100_000);
  */
 import { createHash } from "node:crypto";
-import { type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
-import { ackScript, claimScript, occupyScript, pushScript, retryScript, userScript, vacatedScript, vacateScript } from "./redisScripts.ts";
+import { type BeatOptions, type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
+import { ackScript, beatScript, claimScript, occupyScript, pushScript, retryScript, userScript, vacatedScript, vacateScript } from "./redisScripts.ts";
 
 export interface RedisWebhookOptions {
   prefix: string;
@@ -70,9 +70,13 @@ export class RedisWebhookStore implements WebhookStore {
   }
 
   async vacate(target: string, ch: string, host: string, delayMs: number): Promise<string | null> {
-    // The pending vacate outlives its delay by a minute, for a host whose timer fires late.
-    const token = await this.#eval(target, vacateScript, [this.#base(target), ch, host, leaseToken(), String(delayMs + 60_000)]);
+    const token = await this.#eval(target, vacateScript, [this.#base(target), ch, host, leaseToken(), String(delayMs)]);
     return typeof token === "string" ? token : null;
+  }
+
+  async beat(target: string, host: string, options: BeatOptions): Promise<string[]> {
+    const due = await this.#eval(target, beatScript, [this.#base(target), host, String(options.ttlMs), String(options.vacateDelayMs), String(options.graceMs)]);
+    return (due as unknown[]).map(String);
   }
 
   async vacated(target: string, ch: string, token: string): Promise<boolean> {

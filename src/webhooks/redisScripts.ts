@@ -7,7 +7,9 @@
  * - `Btok`       hash lane → token of the lease holder
  * - `Bmeta`      hash lane → `<attempts>:<since>` of a lane that is backing off
  * - `Bn`         events the target holds (the bounded queue)
- * - `Bocc:<ch>`  set of hosts occupying the channel; `Bvac:<ch>` token of a pending vacate
+ * - `Bocc:<ch>`  set of hosts occupying the channel; `Bhch:<host>` the channels a host occupies
+ * - `Bvac:<ch>`  token of a pending vacate; `Bvacs` zset channel → when it is due (Redis time)
+ * - `Bhosts`     zset host → when its liveness ends (Redis time), refreshed by its beat
  * and `Pwhu:<ch>` hash user → connections (member_added/member_removed).
  * Every change is one script, so hosts racing on one lane or channel see one order.
  *
@@ -93,18 +95,60 @@ return 1
 export const occupyScript = `
 local base, ch, host = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('SADD', base .. 'occ:' .. ch, host) == 0 then return 0 end
+redis.call('SADD', base .. 'hch:' .. host, ch)
 if redis.call('SCARD', base .. 'occ:' .. ch) > 1 then return 0 end
+redis.call('ZREM', base .. 'vacs', ch)
 if redis.call('DEL', base .. 'vac:' .. ch) == 1 then return 0 end
 return 1
 `;
 
-/** ARGV: base, ch, host, token, keepMs. Returns the token when the last host left, else false. */
-export const vacateScript = `
+/** Redis time in ms (every host's deadlines on one clock). */
+const nowFunction = `
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
+/** A host leaves a channel; the last one makes a pending vacate, due after delay. Returns true if it did. */
+const leaveFunction = `
+local function leave(base, ch, host, token, delay, now)
+  if redis.call('SREM', base .. 'occ:' .. ch, host) == 0 then return false end
+  if redis.call('SCARD', base .. 'occ:' .. ch) > 0 then return false end
+  redis.call('SET', base .. 'vac:' .. ch, token, 'PX', delay + 3600000)
+  redis.call('ZADD', base .. 'vacs', now + delay, ch)
+  return true
+end
+`;
+
+/** ARGV: base, ch, host, token, delay ms. Returns the token when the last host left, else false. */
+export const vacateScript = nowFunction + leaveFunction + `
 local base, ch, host = ARGV[1], ARGV[2], ARGV[3]
-if redis.call('SREM', base .. 'occ:' .. ch, host) == 0 then return false end
-if redis.call('SCARD', base .. 'occ:' .. ch) > 0 then return false end
-redis.call('SET', base .. 'vac:' .. ch, ARGV[4], 'PX', ARGV[5])
-return ARGV[4]
+redis.call('SREM', base .. 'hch:' .. host, ch)
+if leave(base, ch, host, ARGV[4], tonumber(ARGV[5]), nowMs()) then return ARGV[4] end
+return false
+`;
+
+/**
+ * ARGV: base, host, ttl ms, vacate delay ms, grace ms. Keeps the host alive; removes dead
+ * hosts from their channels; returns the channels whose pending vacate is past due + grace
+ * (taken: nobody else gets them).
+ */
+export const beatScript = nowFunction + leaveFunction + `
+local base, host, ttl, delay, grace = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local now = nowMs()
+redis.call('ZADD', base .. 'hosts', now + ttl, host)
+for _, dead in ipairs(redis.call('ZRANGEBYSCORE', base .. 'hosts', '-inf', now)) do
+  for _, ch in ipairs(redis.call('SMEMBERS', base .. 'hch:' .. dead)) do leave(base, ch, dead, 'swept', delay, now) end
+  redis.call('DEL', base .. 'hch:' .. dead)
+  redis.call('ZREM', base .. 'hosts', dead)
+end
+local out = {}
+for _, ch in ipairs(redis.call('ZRANGEBYSCORE', base .. 'vacs', '-inf', now - grace, 'LIMIT', 0, 1000)) do
+  redis.call('ZREM', base .. 'vacs', ch)
+  if redis.call('DEL', base .. 'vac:' .. ch) == 1 and redis.call('SCARD', base .. 'occ:' .. ch) == 0 then table.insert(out, ch) end
+end
+return out
 `;
 
 /** ARGV: base, ch, token. Returns 1 once when that vacate still stands. */
@@ -112,6 +156,7 @@ export const vacatedScript = `
 local base, ch, token = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('GET', base .. 'vac:' .. ch) ~= token then return 0 end
 redis.call('DEL', base .. 'vac:' .. ch)
+redis.call('ZREM', base .. 'vacs', ch)
 return 1
 `;
 
