@@ -10,6 +10,7 @@ import Pusher from "pusher";
 import { createServer } from "../src/index.ts";
 import type { ScxServer } from "../src/server/ScxServer.ts";
 import { signedQuery } from "../src/protocol/pusher/requestSignature.ts";
+import { startScx } from "./helpers/startScx.ts";
 import { authKey, nextMatching, subscribed, userSocket } from "./helpers/apiClient.ts";
 import type { RawSocket } from "./helpers/rawSocket.ts";
 
@@ -167,6 +168,26 @@ describe("users", () => {
     for (const socket of own) expect((await socket.closed).code).toBeGreaterThanOrEqual(1000);
     // dave is still connected: a ping-free round trip (#subscribe) still answers.
     await subscribed(other, "still-here", 99);
+  });
+});
+
+describe("where it is mounted", () => {
+  test("the Pusher API stays on the public port when api.port moves /api/ to the main thread; without pusher.apps /apps/ is not there", async () => {
+    const moved = await startScx({ api: { key: "moved-api-key-0123456789", port: 0 }, pusher: { apps: [app] } });
+    try {
+      expect(moved.server.apiPort).toBeGreaterThan(0);
+      const sdk = new Pusher({ appId: app.id, key: app.key, secret: app.secret, host: "127.0.0.1", port: String(moved.port), useTLS: false });
+      expect(await json(await sdk.get({ path: "/channels" }))).toEqual({ channels: {} });
+      expect((await fetch(`http://127.0.0.1:${moved.server.apiPort}/apps/${app.id}/channels`)).status).toBe(404);
+    } finally {
+      await moved.stop();
+    }
+    const off = await startScx({});
+    try {
+      expect((await fetch(`http://127.0.0.1:${off.port}/apps/${app.id}/channels`)).status).toBe(404);
+    } finally {
+      await off.stop();
+    }
   });
 });
 
