@@ -159,3 +159,42 @@ describe("BrokerWebhooks members (2 worker threads)", () => {
     expect(hooks.badSignatures).toBe(0);
   }, 60_000);
 });
+
+describe("Dispatcher and the bounded queue (a real scx process)", () => {
+  test("Dispatcher logs a target that keeps failing; past queueLimit new events are dropped, logged and counted on /metrics", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { startCli } = await import("./helpers/startCli.ts");
+    const hooks = receiver();
+    hooks.failNext(1_000_000);
+    const dir = mkdtempSync(`${tmpdir()}/scx-webhooks-overflow-`);
+    writeFileSync(`${dir}/scx.yaml`, [
+      "host: 127.0.0.1", "port: 0", "workers: 1", "logFormat: json", "api:", "  key: webhooks-metrics-key-0123456789", "auth:", `  key: ${authKey}`,
+      "webhooks:", `  - url: ${hooks.url}`, `    secret: ${secret}`, "    events: [subscribe]", "    queueLimit: 3", "    batchMs: 10",
+    ].join("\n") + "\n");
+    const proc = await startCli([process.execPath, new URL("../cli.ts", import.meta.url).pathname, "serve", `${dir}/scx.yaml`]);
+    try {
+      const socket = rawSocket(`ws://127.0.0.1:${proc.port}/socketcluster/`);
+      sockets.push(socket);
+      await socket.opened;
+      socket.send({ event: "#handshake", data: { authToken: null }, cid: 1 });
+      await socket.nextPacket(10_000);
+      for (let i = 0; i < 6; i++) await subscribe(socket, `overflow/${i}`);
+      const metrics = async () => (await fetch(`http://127.0.0.1:${proc.port}/metrics`, { headers: { authorization: "apikey webhooks-metrics-key-0123456789" } })).text();
+      let page = "";
+      for (let i = 0; i < 300 && !(page.includes('scx_webhook_events_dropped_total{reason="overflow"} 3') && proc.output().includes("keeps failing")); i++) {
+        page = await metrics();
+        await Bun.sleep(50);
+      }
+      page = await metrics();
+      expect(page).toContain('scx_webhook_events_dropped_total{reason="overflow"} 3');
+      expect(page).toContain("scx_webhook_events_queued 3");
+      expect(page).toMatch(/scx_webhook_requests_failed_total [3-9]/);
+      expect(proc.output()).toContain("Webhook queue full: dropped new events");
+      expect(proc.output()).toContain("Webhook target keeps failing; retrying with backoff");
+      expect(hooks.events).toEqual([]);
+    } finally {
+      proc.kill();
+    }
+  }, 120_000);
+});

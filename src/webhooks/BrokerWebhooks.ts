@@ -54,6 +54,7 @@ export class BrokerWebhooks {
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #beatTimer: ReturnType<typeof setInterval> | null = null;
+  #loggedFailure = 0;
   #closed = false;
 
   constructor(targets: WebhookTarget[], options: { log?: Logger | null; awaitingStore?: boolean } = {}) {
@@ -176,7 +177,11 @@ export class BrokerWebhooks {
     if (this.#closed) return;
     const before = this.#chains.get(ch) ?? this.#ready;
     const next = before.then(() => work(this.#store!)).catch((error) => {
-      this.#log?.warn("Webhooks: the store failed; events of this channel were lost", { channel: ch || undefined, error: String(error) });
+      this.counters.dropped.store++;
+      // At most one line every 5 s while the store fails (counted either way).
+      if (Date.now() - this.#loggedFailure < 5000) return;
+      this.#loggedFailure = Date.now();
+      this.#log?.warn("Webhooks: the store failed; events were lost (scx_webhook_events_dropped_total{reason=\"store\"})", { channel: ch || undefined, error: String(error) });
     });
     this.#chains.set(ch, next);
     next.then(() => { if (this.#chains.get(ch) === next) this.#chains.delete(ch); });
@@ -216,6 +221,8 @@ export class BrokerWebhooks {
       } catch (error) {
         const lost = pushes.reduce((n, p) => n + p.events.length, 0);
         this.counters.dropped.store += lost;
+        if (Date.now() - this.#loggedFailure < 5000) return;
+        this.#loggedFailure = Date.now();
         this.#log?.warn("Webhooks: could not queue events (store failed)", { url: target.url, events: lost, error: String(error) });
       }
     }));

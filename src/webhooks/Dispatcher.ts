@@ -31,6 +31,7 @@ export class Dispatcher {
   #poll: ReturnType<typeof setInterval> | null = null;
   #inFlight = 0;
   #failures = 0;
+  #storeDown = false;
   #closed = false;
   readonly #aborts = new Set<AbortController>();
 
@@ -74,11 +75,15 @@ export class Dispatcher {
     this.#inFlight++;
     this.#send(store).then((claimed) => {
       this.#inFlight--;
+      if (this.#storeDown) this.log?.info("Webhook store is back; delivery goes on", { url: this.target.url });
+      this.#storeDown = false;
       // Something went: whatever waits behind it (or was held back by maxInFlight) goes next.
       if (claimed) this.#at(Date.now());
     }, (error) => {
       this.#inFlight--;
-      this.log?.warn("Webhook store failed; delivery goes on when it is back", { url: this.target.url, error: String(error) });
+      // Once per outage: the poll meets the same failure every second.
+      if (!this.#storeDown) this.log?.warn("Webhook store failed; delivery goes on when it is back", { url: this.target.url, error: String(error) });
+      this.#storeDown = true;
     });
   }
 

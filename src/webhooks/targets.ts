@@ -81,13 +81,13 @@ export function webhookTargets(config: Pick<Config, "webhooks"> & { pusher?: Pic
   for (const app of config.pusher?.apps ?? []) {
     for (const hook of (app as { webhooks?: Array<{ url: string; events: WebhookEventName[] }> }).webhooks ?? []) {
       const events = new Set(hook.events);
-      const wants = (name: WebhookEventName, channel?: string) => events.has(name) && channel !== undefined && pusherName.test(channel);
+      const wants = (name: WebhookEventName, channel?: string) => events.has(name) && (channel === undefined || pusherName.test(channel));
       targets.push({
         id: targetId(["pusher", hook.url, app.id, [...events].sort()]),
         url: hook.url, kind: "pusher", events,
         batchMs: 100, maxBatch: 100, vacateDelay: 3000, timeoutMs: 5000, retryForMs: 3_600_000, queueLimit: 100_000,
         wants,
-        accepts: (event) => wants(event.name, event.channel) && (event.app === undefined || event.app === app.id) && (event.name !== "member_added" && event.name !== "member_removed" || typeof event.user === "string"),
+        accepts: (event) => event.channel !== undefined && wants(event.name, event.channel) && (event.app === undefined || event.app === app.id) && (event.name !== "member_added" && event.name !== "member_removed" || typeof event.user === "string"),
         format: pusherEvent,
         request: (events, now) => {
           const text = body(events, now);
