@@ -51,7 +51,10 @@ export function pusherClient(port: number, auth: AuthEndpoint | null, options: C
     wsHost: "127.0.0.1", wsPort: port, forceTLS: false, enabledTransports: ["ws"], cluster: "mt1", disableStats: true,
     channelAuthorization: {
       customHandler: ({ socketId, channelName }: { socketId: string; channelName: string }, callback: any) =>
-        post("/auth", { socket_id: socketId, channel_name: channelName, presence: options.presence, forge: options.forge }, callback),
+        post("/auth", {
+          socket_id: socketId, channel_name: channelName, forge: options.forge,
+          presence: channelName.startsWith("presence-") ? options.presence : undefined,
+        }, callback),
     },
     userAuthentication: {
       customHandler: ({ socketId }: { socketId: string }, callback: any) => post("/user", { socket_id: socketId, user: options.user }, callback),
