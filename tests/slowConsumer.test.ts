@@ -104,6 +104,7 @@ for (const runtime of ["bun", "deno"] as const) {
       const growth = peak - baseline;
       console.log(`${runtime}: ${slowCount} slow consumers closed ${detectedAt} ms after the flood began; RSS growth ${(growth / 2 ** 20).toFixed(1)} MiB (bound ${((slowCount * outboundBuffer + slackBytes[runtime]) / 2 ** 20).toFixed(0)} MiB); fast min ${Math.min(...fast.map((s) => s.count))}/${sent}`);
       expect(closes.map((c) => c.code)).toEqual(slow.map(() => CloseCode.SlowConsumer));
+      expect(closes.map((c) => c.reason)).toEqual(slow.map(() => "Slow consumer"));
       expect(growth).toBeLessThan(slowCount * outboundBuffer + slackBytes[runtime]);
       for (const socket of fast) expect(socket.count).toBeGreaterThanOrEqual(sent * 0.99);
       for (const socket of [...fast, publisher]) socket.ws.close();
@@ -126,7 +127,9 @@ describe("slowConsumer: disconnect, in-process", () => {
       clearInterval(flood);
       await Bun.sleep(3000);
       client.resume();
-      expect((await client.closed).code).toBe(CloseCode.SlowConsumer);
+      const closed = await client.closed;
+      expect(closed.code).toBe(CloseCode.SlowConsumer);
+      expect(closed.reason).toBe("Slow consumer");
     } finally {
       await scx.stop();
     }

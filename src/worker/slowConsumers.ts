@@ -4,7 +4,7 @@
  * never waits); this sweep, a few times a second, decides what happens to the socket.
  *
  * - `disconnect`: the socket leaves its channels at once (nothing more piles up), then is
- *   closed with 4011 as soon as its buffer has drained, so the close frame reaches a
+ *   closed with 4011 and the reason "Slow consumer" as soon as its buffer has drained, so the close frame reaches a
  *   client that resumes reading: Bun drops a close frame sent while the buffer is over its
  *   limit, and gives a closing socket only 0–4 s to flush before cutting it. A client that
  *   has not drained within `closeWaitMs` is cut (terminate).
@@ -21,7 +21,7 @@
  * slow.start(); // on attach
  * slow.stop(); // on detach
  */
-import { CloseCode } from "../protocol/closeCodes.ts";
+import { CloseCode, closeReason } from "../protocol/closeCodes.ts";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
@@ -100,7 +100,8 @@ export class SlowConsumers {
     }
     if (socket.connection.bufferedAmount() === 0) {
       this.#closing.delete(socket);
-      socket.disconnect(CloseCode.SlowConsumer);
+      // A reason the client can show (SocketCluster clients put it in their close event).
+      socket.disconnect(CloseCode.SlowConsumer, closeReason(CloseCode.SlowConsumer));
     } else if (now >= this.#closing.get(socket)!) {
       this.#closing.delete(socket);
       this.host.log.warn("Slow consumer did not drain: connection cut", { socket: socket.id, remoteAddress: socket.remoteAddress });

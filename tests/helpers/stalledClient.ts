@@ -16,7 +16,7 @@ export interface StalledClient {
   resume(): void;
   /** Bytes of frames received so far. */
   received(): number;
-  closed: Promise<{ code: number; at: number }>;
+  closed: Promise<{ code: number; reason: string; at: number }>;
 }
 
 function maskedFrame(text: string): Buffer {
@@ -39,8 +39,8 @@ export function stalledClient(port: number, path = "/socketcluster/"): Promise<S
     let bytes = 0;
     const packets: any[] = [];
     const waiters: Array<(packet: any) => void> = [];
-    let closeCode: ((value: { code: number; at: number }) => void) | null = null;
-    const closed = new Promise<{ code: number; at: number }>((resolve) => (closeCode = resolve));
+    let closeCode: ((value: { code: number; reason: string; at: number }) => void) | null = null;
+    const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) => (closeCode = resolve));
     const client: StalledClient = {
       socket,
       send: (value) => socket.write(maskedFrame(typeof value === "string" ? value : JSON.stringify(value))),
@@ -69,7 +69,7 @@ export function stalledClient(port: number, path = "/socketcluster/"): Promise<S
         buffer = buffer.subarray(offset + length);
         bytes += length;
         if (opcode === 8) {
-          closeCode?.({ code: length >= 2 ? payload.readUInt16BE(0) : 1005, at: Date.now() });
+          closeCode?.({ code: length >= 2 ? payload.readUInt16BE(0) : 1005, reason: length > 2 ? payload.subarray(2).toString() : "", at: Date.now() });
           closeCode = null;
           socket.destroy();
           return;
@@ -101,7 +101,7 @@ export function stalledClient(port: number, path = "/socketcluster/"): Promise<S
       }
       frames();
     });
-    socket.on("close", () => { closeCode?.({ code: 1006, at: Date.now() }); closeCode = null; });
+    socket.on("close", () => { closeCode?.({ code: 1006, reason: "", at: Date.now() }); closeCode = null; });
     socket.on("error", (error) => { if (!upgraded) reject(error); });
   });
 }
