@@ -157,7 +157,6 @@ export class Broker {
     // When this host accepted it (metrics: scx_publish_delivery_seconds); absent from other hosts.
     const at = (pub as { at?: number }).at;
     if (at !== undefined) message.at = at;
-    if (pub.skip !== undefined) message.skip = pub.skip;
     if (s !== undefined) {
       message.w = from;
       message.s = s;
