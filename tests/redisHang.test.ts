@@ -1,11 +1,11 @@
 /**
- * A hung Redis (SIGSTOP: the process stops, its sockets stay open) under load, at process
- * level on Bun and on Deno
- * (`scx serve` processes): one scx host publishes ~1,800 publications per second to channels a second host
- * subscribes to, while its only Redis is stopped for 10 s. The host must say it is not
- * ready (/readyz 503) within 5 s, log how many publications it dropped while the outage
- * lasts (not only once it ends), keep its memory bounded, and carry publications across
- * hosts again once Redis is continued (SIGCONT).
+ * A hung Redis (SIGSTOP: the process stops, its sockets stay open) under load, with
+ * `scx serve` processes on Bun and on Deno: one host publishes ~1,800 publications per
+ * second to channels a second host subscribes to, while their only Redis is stopped for
+ * 10 s. The publishing host must say it is not ready (/readyz 503) within 5 s, log how
+ * many publications it dropped while the outage lasts (not only once it ends), keep its
+ * memory bounded, and carry publications across hosts again once Redis is continued
+ * (SIGCONT).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync, cpSync } from "node:fs";
