@@ -10,6 +10,7 @@ import { apiScenario } from "./api.ts";
 import { metricsScenario } from "./metrics.ts";
 import { codecsScenario } from "./codecs.ts";
 import { limitsScenario } from "./limits.ts";
+import { pusherScenario } from "./pusher.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
 const rows: Row[] = [];
@@ -177,6 +178,11 @@ const scenarios: Record<string, () => Promise<void>> = {
   /** Issue 12: 10,000 members joining one channel with and without presence; join/leave churn. */
   async presence() {
     await presenceScenario(rows, results);
+  },
+
+  /** Issue 16: fan-out to 1,000 Pusher-protocol subscribers beside 1,000 SocketCluster ones, per server CPU-second. */
+  async pusher() {
+    await pusherScenario(rows, results);
   },
 
   /** Issue 14: fan-out and RPC with limits that never trigger against none, per server CPU-second. */
