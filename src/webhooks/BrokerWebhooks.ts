@@ -167,7 +167,8 @@ export class BrokerWebhooks {
     this.#closed = true;
     if (this.#beatTimer) clearInterval(this.#beatTimer);
     for (const timer of this.#timers) clearTimeout(timer);
-    await Promise.allSettled(this.#chains.values());
+    // Work still waiting for a store that never came is dropped with the broker.
+    if (this.#store) await Promise.allSettled(this.#chains.values());
     await this.#flush();
     await Promise.all([...this.#dispatchers.values()].map((d) => d.close()));
     await this.#store?.close();

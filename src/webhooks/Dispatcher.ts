@@ -100,6 +100,8 @@ export class Dispatcher {
     const retried = claims.reduce((n, claim) => n + (claim.attempts > 0 ? claim.events.length : 0), 0);
     this.counters.retried += retried;
     const status = await this.#post(body, headers);
+    // Closing: leave the batch leased; its lease ends and whoever claims next sends it again.
+    if (this.#closed) return false;
     if (status !== null && status >= 200 && status < 300) {
       this.counters.sent += events.length;
       if (this.#failures >= failingAfter) this.log?.info("Webhook target answers again", { url: target.url, failedPosts: this.#failures });
