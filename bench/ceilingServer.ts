@@ -1,6 +1,6 @@
 /**
  * The ceiling: the least a SocketCluster-speaking server can do with Bun's native topics.
- * It answers the handshake and #subscribe, and forwards each #publish frame unchanged to
+ * It answers the handshake, #subscribe and #unsubscribe, and forwards each #publish frame unchanged to
  * the channel's topic. Prints "PORT <n>".
  */
 import { gcOnStdin } from "./gcOnStdin.ts";
@@ -19,6 +19,9 @@ const server = Bun.serve({
       if (packet.event === "#handshake") ws.send(JSON.stringify({ rid: packet.cid, data: { id: "x", pingTimeout: 20000, isAuthenticated: false } }));
       else if (packet.event === "#subscribe") {
         ws.subscribe(packet.data.channel);
+        ws.send(JSON.stringify({ rid: packet.cid }));
+      } else if (packet.event === "#unsubscribe") {
+        ws.unsubscribe(packet.data);
         ws.send(JSON.stringify({ rid: packet.cid }));
       } else if (packet.event === "#publish") server.publish(packet.data.channel, text);
     },

@@ -81,9 +81,20 @@ export function namespaceMatcher(
   if (options.pusherPresence) return withPusherPresence(namespaceMatcher(namespaces));
   if (namespaces.length === 0) return () => null;
   const compiled = namespaces.map((namespace) => ({ namespace, pattern: globToRegExp(namespace.match) }));
+  // When every pattern starts with a literal segment, a channel whose first segment is none
+  // of them matches nothing: answered without a regex or a cache entry (fresh channels).
+  const firsts = namespaces.map((namespace) => namespace.match.split("/")[0]!);
+  const heads = firsts.some((first) => first === "*" || first === "**") ? null : [...new Set(firsts)];
+  const headOf = (channel: string) => {
+    for (const head of heads!) {
+      if (channel.startsWith(head) && (channel.length === head.length || channel.charCodeAt(head.length) === 47)) return true;
+    }
+    return false;
+  };
   // Answers are remembered (publish paths ask once per publication); bounded by starting over.
   const known = new Map<string, ChannelNamespace | null>();
   return (channel) => {
+    if (heads && !headOf(channel)) return null;
     let found = known.get(channel);
     if (found !== undefined) return found;
     found = null;

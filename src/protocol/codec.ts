@@ -60,6 +60,18 @@ function binaryReplacer(this: unknown, key: string, value: unknown): unknown {
   return value;
 }
 
+/** A plain object whose values are all primitives: the replacer would change nothing in it. */
+function isFlat(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value) || (value as { type?: unknown }).type === "Buffer") return false;
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    // Objects may hold binary; a function may be a toJSON that returns some.
+    if ((typeof item === "object" && item !== null) || typeof item === "function") return false;
+  }
+  return true;
+}
+
 const utf8 = new TextDecoder();
 
 export const jsonCodec: TextCodec = {
@@ -76,7 +88,9 @@ export const jsonCodec: TextCodec = {
     }
   },
   encode(value) {
-    return JSON.stringify(value, binaryReplacer);
+    // A flat packet (a reply's rid, an event with a primitive payload) holds no binary:
+    // no replacer, which costs a call per key (every #subscribe reply is one of these).
+    return isFlat(value) ? JSON.stringify(value) : JSON.stringify(value, binaryReplacer);
   },
   publishFrame: splicePublishFrame,
 };

@@ -32,8 +32,11 @@ const droppedSends = new WeakSet<object>();
 
 /** One object per connection with its methods on the prototype: closures would cost ~1 KB each. */
 class BunConnection implements WsConnection<unknown> {
-  constructor(private readonly ws: BunWs) {}
-  get data() { return this.ws.data.user; }
+  /** The caller's data, read once: `ws.data` is a native getter, and every frame asks for it. */
+  readonly data: unknown;
+  constructor(private readonly ws: BunWs) {
+    this.data = ws.data.user;
+  }
   send(frame: string | Uint8Array): number {
     const result = this.ws.send(frame);
     // 0 is also the byte count of an empty frame (a v2 ping), which is not a drop.

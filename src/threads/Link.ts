@@ -14,17 +14,24 @@ export interface Link<In, Out> {
   close(): void;
 }
 
-/** Collects messages and hands them to `flush` once per microtask checkpoint. */
+/**
+ * Collects messages and hands them to `flush` once per microtask checkpoint, or once per
+ * event-loop turn with `perTurn` (setImmediate: after every socket the turn's I/O woke has
+ * been handled, so a burst from many connections crosses a thread as one postMessage).
+ */
 export class TickBatcher<T> {
   #queue: T[] = [];
   #scheduled = false;
-  constructor(private readonly flush: (batch: T[]) => void) {}
+  readonly #schedule: (run: () => void) => void;
+  constructor(private readonly flush: (batch: T[]) => void, perTurn = false) {
+    this.#schedule = perTurn ? (run) => { setImmediate(run); } : queueMicrotask;
+  }
 
   push(item: T): void {
     this.#queue.push(item);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    queueMicrotask(() => {
+    this.#schedule(() => {
       const batch = this.#queue;
       this.#queue = [];
       this.#scheduled = false;

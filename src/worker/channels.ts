@@ -116,11 +116,7 @@ export class ChannelTable {
     if (!entry.kept) {
       socket.connection.subscribe(entry.topic);
       if (options.member) return this.#presenceSubscribe(channel, options);
-      const waiting = this.#awaitingAck.get(channel);
-      if (created) return this.#brokerSubscribe(channel).then(() => options.reply());
-      // An earlier subscriber's broker round trip is still under way: wait for the same one.
-      if (waiting?.length) return new Promise<void>((resolve) => waiting.push(resolve)).then(() => options.reply());
-      return options.reply();
+      return this.#replyOnAck(channel, created, options);
     }
     (entry.catching ??= new Map()).set(socket, { buffer: [], sent: 0, epoch: "" });
     const since = entry.wire ? options.since : undefined;
@@ -323,10 +319,7 @@ export class ChannelTable {
     foreign.set(protocol, (foreign.get(protocol) ?? 0) + 1);
     socket.connection.subscribe(protocol.topic(entry.name));
     if (options.member) return this.#presenceSubscribe(entry.name, options);
-    const waiting = this.#awaitingAck.get(entry.name);
-    if (created) return this.#brokerSubscribe(entry.name).then(() => options.reply());
-    if (waiting?.length) return new Promise<void>((resolve) => waiting.push(resolve)).then(() => options.reply());
-    return options.reply();
+    return this.#replyOnAck(entry.name, created, options);
   }
 
   /** A presence channel: every socket's subscribe carries its member and waits for its own answer. */
@@ -335,11 +328,26 @@ export class ChannelTable {
       .then((ack) => ack.error ? options.fail(namedError(ack.error.name, ack.error.message)) : options.reply(), options.fail);
   }
 
-  #brokerSubscribe(channel: string): Promise<void> {
+  /**
+   * The reply on a channel without a read: at once when this worker's broker already has
+   * the channel, else once its subAck is handled (a new channel posts the sub; later
+   * subscribers wait for the same round trip). The reply is sent while the subAck is
+   * handled, so it precedes every publication the broker sent after it. One promise and
+   * one closure per waiting subscribe, nothing per channel beyond the waiting list.
+   */
+  #replyOnAck(channel: string, created: boolean, options: SubscribeOptions): void | Promise<void> {
     let waiting = this.#awaitingAck.get(channel);
+    if (!created && !waiting) return options.reply();
     if (!waiting) this.#awaitingAck.set(channel, waiting = []);
-    const done = new Promise<void>((resolve) => waiting!.push(resolve));
-    this.host.links.post(channel, { t: "sub", ch: channel });
-    return done;
+    if (created) this.host.links.post(channel, { t: "sub", ch: channel });
+    const list = waiting;
+    return new Promise<void>((resolve, reject) => list.push(() => {
+      try {
+        options.reply();
+        resolve();
+      } catch (error) {
+        reject(error);
+      }
+    }));
   }
 }

@@ -35,7 +35,13 @@ export function handleChannelPacket(worker: SocketWorker, socket: ServerSocket, 
       `Failed to unsubscribe socket from the ${packet.channel} channel - InvalidActionError: Socket ${socket.id} tried to unsubscribe from a channel which it is not subscribed to`));
   }
   worker.unsubscribeSocket(socket, packet.channel);
-  reply(socket, packet.cid);
+  if (packet.cid === undefined || !worker.presence.has(packet.channel)) return reply(socket, packet.cid);
+  // A presence channel: the reply waits until the broker has the leave, so a #presence
+  // asked afterwards (from any worker) no longer lists the member. A stats read on the
+  // same ordered link is answered after it.
+  const cid = packet.cid;
+  return worker.links.request(packet.channel, { t: "presence", ch: packet.channel, stats: true })
+    .then(() => reply(socket, cid), () => reply(socket, cid));
 }
 
 function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | undefined, channel: string, data: unknown, since?: StreamPosition) {
