@@ -74,6 +74,26 @@ export function webhookStoreContract(name: string, setup: () => Promise<WebhookS
       expect(again).toMatchObject({ lane: "a", events: [ev(1)], attempts: 1, since: now });
     });
 
+    test(`${name}: a lane that failed is claimed alone; fresh lanes go on together without it`, async () => {
+      const t = fresh("alone");
+      const store = sut.store();
+      await store.push(t, [{ lane: "bad", events: [ev(1)] }, { lane: "b", events: [ev(2)] }, { lane: "c", events: [ev(3)] }], 100);
+      const now = Date.now();
+      for (const claim of await store.claim(t, now, 10, 10_000)) {
+        if (claim.lane === "bad") await store.retry(t, "bad", claim.token, now, 1, now);
+        else await store.ack(t, claim.lane, claim.token, 1);
+      }
+      await store.push(t, [{ lane: "d", events: [ev(4)] }, { lane: "e", events: [ev(5)] }], 100);
+      const rounds: string[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const claims = await store.claim(t, now + 1, 10, 10_000);
+        if (claims.length === 0) break;
+        rounds.push(claims.map((c) => c.lane).sort());
+        for (const c of claims) await store.ack(t, c.lane, c.token, c.events.length);
+      }
+      expect(rounds.sort((a, b) => a.length - b.length)).toEqual([["bad"], ["d", "e"]]);
+    });
+
     test(`${name}: a lease that runs out lets another holder claim; the old token's ack does nothing`, async () => {
       const t = fresh("lease");
       const store = sut.store();

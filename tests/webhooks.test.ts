@@ -139,6 +139,26 @@ describe("Dispatcher retries (worker threads)", () => {
   }, 120_000);
 });
 
+describe("Dispatcher lanes", () => {
+  test("Dispatcher keeps delivering other channels while the receiver rejects one; that one arrives in order once accepted", async () => {
+    const hooks = receiver();
+    hooks.rejectIf((body) => body.events.some((e: any) => e.channel === "stuck"));
+    const server = await start({ webhooks: [{ url: hooks.url, secret, events: ["subscribe", "unsubscribe"], batchMs: 10 }] });
+    const socket = await connect(server);
+    await subscribe(socket, "stuck");
+    await unsubscribe(socket, "stuck");
+    for (const ch of ["free/1", "free/2", "free/3"]) await subscribe(socket, ch);
+    await hooks.until((events) => ["free/1", "free/2", "free/3"].every((ch) => named(events, "subscribe", ch).length === 1));
+    expect(named(hooks.events, "subscribe", "stuck")).toEqual([]);
+    expect(hooks.calls.some((call) => call.status === 500)).toBe(true);
+    hooks.rejectIf(null);
+    await hooks.until((events) => named(events, "unsubscribe", "stuck").length === 1);
+    const seen = new Set<string>();
+    expect(hooks.events.filter((e) => e.channel === "stuck" && !seen.has(e.id) && seen.add(e.id)).map((e) => e.name)).toEqual(["subscribe", "unsubscribe"]);
+    expect(hooks.badSignatures).toBe(0);
+  }, 60_000);
+});
+
 describe("BrokerWebhooks members (2 worker threads)", () => {
   test("BrokerWebhooks.memberJoined() makes member_added once per user, memberLeft() member_removed after the user's last connection", async () => {
     const hooks = receiver();

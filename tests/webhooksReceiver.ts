@@ -17,6 +17,8 @@ export interface Receiver {
   badSignatures: number;
   /** Answer 500 to the next `n` calls. */
   failNext(n: number): void;
+  /** Answer 500 to every call whose body this picks (null: none). */
+  rejectIf(pick: ((body: any) => boolean) | null): void;
   /** Resolves with the accepted events once `check` holds for them. */
   until(check: (events: any[]) => boolean, ms?: number): Promise<any[]>;
   stop(): Promise<void>;
@@ -25,10 +27,12 @@ export interface Receiver {
 
 export function startReceiver(secret: string, options: { pusherKey?: string; port?: number } = {}): Receiver {
   let failures = 0;
+  let reject: ((body: any) => boolean) | null = null;
   let server: ReturnType<typeof Bun.serve> | null = null;
   const receiver: Receiver = {
     url: "", port: options.port ?? 0, events: [], calls: [], badSignatures: 0,
     failNext(n) { failures = n; },
+    rejectIf(pick) { reject = pick; },
     async until(check, ms = 30_000) {
       const end = Date.now() + ms;
       while (!check(receiver.events)) {
@@ -52,9 +56,10 @@ export function startReceiver(secret: string, options: { pusherKey?: string; por
             ? headers["x-pusher-signature"] === expected && headers["x-pusher-key"] === options.pusherKey
             : headers["x-scx-signature"] === `sha256=${expected}`;
           let status = 200;
+          const body = JSON.parse(text);
           if (!signed) { receiver.badSignatures++; status = 401; }
           else if (failures > 0) { failures--; status = 500; }
-          const body = JSON.parse(text);
+          else if (reject?.(body)) status = 500;
           receiver.calls.push({ status, body, headers });
           if (status === 200) receiver.events.push(...body.events);
           return new Response(status === 200 ? "ok" : "no", { status });

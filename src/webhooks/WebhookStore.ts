@@ -9,7 +9,7 @@
  *   target. `push` appends in order and answers how many it refused because the target
  *   already holds `limit` events. `claim` leases ready lanes (not leased, not backing off)
  *   and answers their first events, in order, at most `max` in all, each lane with a
- *   `token`; a leased lane is claimed by nobody else until it is acked, retried, dropped,
+ *   `token`; a lane that has failed before (attempts > 0) is claimed alone; a leased lane is claimed by nobody else until it is acked, retried, dropped,
  *   or its lease (`leaseMs`) runs out (its holder died). `ack` and `drop` remove the first
  *   `count` events of a lane; `retry` frees it with its next try at `at` and remembers
  *   `attempts` and `since` (the first failure), which the next claim answers. Any of the

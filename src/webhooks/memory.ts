@@ -66,11 +66,14 @@ export class MemoryWebhookStore implements WebhookStore {
     for (const [name, lane] of this.#queue(target).lanes) {
       if (total >= max) break;
       if (lane.readyAt > now) continue;
+      // A lane that failed goes alone, so a channel the receiver rejects holds back no other.
+      if (lane.attempts > 0 && claims.length > 0) continue;
       const events = lane.events.slice(0, max - total);
       lane.token = leaseToken();
       lane.readyAt = now + leaseMs;
       claims.push({ lane: name, token: lane.token, events, attempts: lane.attempts, since: lane.since });
       total += events.length;
+      if (lane.attempts > 0) break;
     }
     return claims;
   }

@@ -48,6 +48,9 @@ local lanes = redis.call('ZRANGEBYSCORE', base .. 'ready', '-inf', now, 'LIMIT',
 local out, total = {}, 0
 for _, lane in ipairs(lanes) do
   if total >= max then break end
+  local meta = redis.call('HGET', base .. 'meta', lane)
+  -- A lane that failed goes alone, so a channel the receiver rejects holds back no other.
+  if not (meta and #out > 0) then
   local events = redis.call('LRANGE', base .. 'q:' .. lane, 0, max - total - 1)
   if #events == 0 then
     redis.call('ZREM', base .. 'ready', lane)
@@ -58,9 +61,11 @@ for _, lane in ipairs(lanes) do
     redis.call('HSET', base .. 'tok', lane, token)
     table.insert(out, lane)
     table.insert(out, token)
-    table.insert(out, redis.call('HGET', base .. 'meta', lane) or '0:0')
+    table.insert(out, meta or '0:0')
     table.insert(out, events)
     total = total + #events
+    if meta then break end
+  end
   end
 end
 return out
