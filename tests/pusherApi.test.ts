@@ -241,6 +241,24 @@ describe("signing and validation", () => {
     expect((await pusher.trigger("news", "fits", "x".repeat(10 * 1024))).status).toBe(200);
   });
 
+  test("an event a channel's contract refuses gets 400 and reaches nobody; one it accepts goes out", async () => {
+    const guarded = await startScx({ pusher: { apps: [app] }, contracts: { file: new URL("./fixtures/pusher-api/contracts.ts", import.meta.url).pathname } });
+    try {
+      const sdk = new Pusher({ appId: app.id, key: app.key, secret: app.secret, host: "127.0.0.1", port: String(guarded.port), useTLS: false });
+      const socket = await userSocket(guarded.url, null);
+      sockets.push(socket);
+      await subscribed(socket, "orders", 2);
+      const error = await sdk.trigger("orders", "shipped", { id: "seven" }).then(() => null, (e) => e);
+      expect(error?.status).toBe(400);
+      expect(error.body).toStartWith("Publish failed: ");
+      expect((await sdk.trigger("orders", "shipped", { id: 7 })).status).toBe(200);
+      // The first publication the subscriber gets is the accepted one.
+      expect((await nextMatching(socket, publishOn("orders"))).data.data).toEqual({ event: "shipped", data: { id: 7 } });
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   const invalid: Array<[string, unknown, string]> = [
     ["/events", { name: "x", data: "{}" }, 'Invalid request body: "channels": give either channel or channels, not both or neither'],
     ["/events", { name: "x", data: "{}", channel: "a", channels: ["b"] }, 'Invalid request body: "channels": give either channel or channels, not both or neither'],

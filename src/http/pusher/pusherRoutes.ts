@@ -23,6 +23,7 @@ import type { PusherApp } from "../../config/pusher.ts";
 import { verifyRequestSignature } from "../../protocol/pusher/requestSignature.ts";
 import { maxEventDataBytes } from "../../protocol/pusher/errorCodes.ts";
 import { describeIssues } from "../apiProblem.ts";
+import { ErrorName } from "../../protocol/errorNames.ts";
 import type { PusherApi, PusherEvent } from "./PusherApi.ts";
 import { type InfoAttributes, pusherApiSchemas, pusherChannel } from "./pusherApiSchemas.ts";
 
@@ -33,10 +34,16 @@ const utf8 = new TextEncoder();
 
 /** A 4xx/5xx in Pusher's style: plain text. */
 class PusherHttpError extends Error {
-  constructor(readonly status: 400 | 401 | 404 | 413 | 500, message: string) {
+  constructor(readonly status: 400 | 401 | 403 | 404 | 413 | 500 | 503, message: string) {
     super(message);
   }
 }
+
+/** A publish refused by a contract is the request's fault; a broker or store that did not answer is ours, for now. */
+const publishFailureStatus: Record<string, 400 | 403 | 503> = {
+  [ErrorName.Validation]: 400, [ErrorName.InvalidArguments]: 400, [ErrorName.Forbidden]: 403,
+  [ErrorName.Broker]: 503, [ErrorName.Timeout]: 503,
+};
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, where: "body" | "query"): z.output<S> {
   const parsed = schema.safeParse(input);
@@ -135,7 +142,8 @@ export function pusherRoutes(apps: readonly PusherApp[], api: PusherApi, maxBody
     try {
       await api.trigger(events);
     } catch (error) {
-      throw new PusherHttpError(500, `Publish failed: ${(error as Error)?.message ?? String(error)}`);
+      const { name, message } = (error ?? {}) as { name?: string; message?: string };
+      throw new PusherHttpError(publishFailureStatus[name ?? ""] ?? 500, `Publish failed: ${message ?? String(error)}`);
     }
   }
 
