@@ -5,7 +5,7 @@
  * publication, once and in order. Memory and open descriptors are read before and after.
  */
 import { Wire } from "../../tests/helpers/fuzzWire.ts";
-import { openFds, rssMb, sequenceFaults, startSoakServer } from "./processes.ts";
+import { openFds, sequenceFaults, startSoakServer } from "./processes.ts";
 import type { SoakCounts } from "./counts.ts";
 
 export async function churnSoak(seconds: number): Promise<SoakCounts> {
@@ -14,19 +14,24 @@ export async function churnSoak(seconds: number): Promise<SoakCounts> {
   const subscriber = await Wire.handshaken(server.url);
   subscriber.send({ text: JSON.stringify({ event: "#subscribe", data: { channel: "steady" }, cid: 2 }) });
   await subscriber.reply(2, 10_000);
+  const answerPings = (wire: Wire) => wire.ws.addEventListener("message", (event) => { if (event.data === "") wire.ws.send(""); });
   subscriber.ws.addEventListener("message", (event) => {
     const text = String(event.data);
     if (!text.startsWith('{"event":"#publish"')) return;
     received.push(JSON.parse(text).data.data);
   });
   const publisher = await Wire.handshaken(server.url);
+  // The steady pair answers the server's pings (v2: an empty frame back), or it would be closed with 4001.
+  answerPings(subscriber);
+  answerPings(publisher);
   let published = 0;
   let frames = 0;
   let cycles = 0;
   let failed = 0;
   // Warm up once so the first figures are not the allocator's first growth.
   await churnBatch(server.url, 0, 200);
-  const rssBefore = rssMb(server.pid);
+  await Bun.sleep(1000);
+  const rssBefore = await server.rss();
   const fdsBefore = openFds(server.pid);
   const started = Date.now();
   while (Date.now() - started < seconds * 1000) {
@@ -47,7 +52,7 @@ export async function churnSoak(seconds: number): Promise<SoakCounts> {
   const faults = sequenceFaults(received, [published]);
   const counts: SoakCounts = {
     scenario: "churn", seconds: elapsed, frames, crashes: server.deaths(), ...faults,
-    rssBeforeMb: rssBefore, rssAfterMb: rssMb(server.pid),
+    rssBeforeMb: rssBefore, rssAfterMb: await server.rss(),
     details: { "connect/disconnect cycles": cycles, "failed cycles": failed, "steady publications": published, "descriptors before": fdsBefore, "descriptors after": openFds(server.pid) },
   };
   subscriber.close();

@@ -6,7 +6,7 @@
  * duplicated or out of order (unacknowledged ones, whose ack a crash cut off, apart).
  */
 import { create } from "../../src/client/index.ts";
-import { rssMb, sequenceFaults, startSoakServer } from "./processes.ts";
+import { sequenceFaults, startSoakServer } from "./processes.ts";
 import type { SoakCounts } from "./counts.ts";
 
 const channel = "history/soak";
@@ -27,7 +27,7 @@ export async function crashSoak(seconds: number, { subscribers = 40, intervalMs 
   while (sockets.some((socket) => !socket.isSubscribed(channel)) && Date.now() < until) await Bun.sleep(20);
   const publisher = client();
   while (publisher.state !== "open" && Date.now() < until) await Bun.sleep(20);
-  const rssBefore = rssMb(server.pid);
+  const rssBefore = await server.rss();
   const acked = new Set<number>();
   let sent = 0;
   let unacked = 0;
@@ -69,7 +69,7 @@ export async function crashSoak(seconds: number, { subscribers = 40, intervalMs 
   }
   const counts: SoakCounts = {
     scenario: "crash", seconds: elapsed, frames: sent, crashes: server.deaths(), lost, duplicated, reordered,
-    rssBeforeMb: rssBefore, rssAfterMb: rssMb(server.pid),
+    rssBeforeMb: rssBefore, rssAfterMb: await server.rss(),
     details: { "threads killed": kills, subscribers, "publications acked": acked.size, "publications unacked": unacked },
   };
   for (const socket of [...sockets, publisher]) socket.disconnect();

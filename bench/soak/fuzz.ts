@@ -8,7 +8,7 @@ import { Fuzzer, sent } from "../../tests/helpers/fuzzFrames.ts";
 import { bystanderChannel, maxPayload, Rng, seed, subSeed, within } from "../../tests/helpers/fuzzValues.ts";
 import { closeCodeWhenOpen, touchesBystanders } from "../../tests/helpers/fuzzOracle.ts";
 import { type Bystander, startBystander, Wire } from "../../tests/helpers/fuzzWire.ts";
-import { rssMb, sequenceFaults, startSoakServer } from "./processes.ts";
+import { sequenceFaults, startSoakServer } from "./processes.ts";
 import type { SoakCounts } from "./counts.ts";
 
 export async function fuzzSoak(seconds: number): Promise<SoakCounts> {
@@ -17,7 +17,7 @@ export async function fuzzSoak(seconds: number): Promise<SoakCounts> {
   for (let i = 0; i < 3; i++) bystanders.push(await startBystander(server.port));
   const published = bystanders.map(() => 0);
   const acks: Promise<unknown>[] = [];
-  const rssBefore = rssMb(server.pid);
+  const rssBefore = await server.rss();
   const sockets = 4;
   const wires = await Promise.all(Array.from({ length: sockets }, () => Wire.handshaken(server.url)));
   const rng = new Rng(subSeed("soak"));
@@ -74,7 +74,7 @@ export async function fuzzSoak(seconds: number): Promise<SoakCounts> {
   const total = published.reduce((a, b) => a + b, 0);
   await Promise.race([Promise.all(bystanders.map((bystander) => bystander.waitFor(total))), Bun.sleep(10_000)]);
   const faults = bystanders.map((bystander) => sequenceFaults(bystander.received, published));
-  const rssAfter = rssMb(server.pid);
+  const rssAfter = await server.rss();
   const crashes = server.deaths();
   for (const wire of wires) wire.close();
   for (const bystander of bystanders) bystander.client.disconnect();

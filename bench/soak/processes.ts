@@ -10,6 +10,8 @@ export interface SoakServer {
   pid: number;
   /** Thread deaths the server logged ("worker 1 died: ..."). */
   deaths(): number;
+  /** Resident memory in MB after a forced collection on the main thread (threads collect on their own). */
+  rss(): Promise<number>;
   /** Kill a thread as a crash would; resolves once its successor runs. */
   kill(role: "worker" | "broker", id: number): Promise<void>;
   stop(): Promise<void>;
@@ -32,9 +34,17 @@ export async function startSoakServer(config: Record<string, unknown> = {}): Pro
   await until(() => /^PORT \d+/m.test(out), "its port");
   const port = Number(out.match(/^PORT (\d+)/m)![1]);
   let restarts = 0;
+  let collections = 0;
   return {
     port, url: `ws://127.0.0.1:${port}/socketcluster/`, pid: proc.pid,
     deaths: () => (err.match(/(worker|broker) \d+ died/g) ?? []).length,
+    async rss() {
+      const want = ++collections;
+      proc.stdin.write("gc\n");
+      proc.stdin.flush();
+      await until(() => (out.match(/^GC$/gm) ?? []).length >= want, "a collection");
+      return rssMb(proc.pid);
+    },
     async kill(role, id) {
       const want = ++restarts;
       proc.stdin.write(`kill ${role} ${id}\n`);

@@ -10,7 +10,7 @@
  */
 import { startRedis } from "../../tests/helpers/redisServer.ts";
 import { create } from "../../src/client/index.ts";
-import { rssMb, sequenceFaults, startSoakServer } from "./processes.ts";
+import { sequenceFaults, startSoakServer } from "./processes.ts";
 import type { SoakCounts } from "./counts.ts";
 
 export async function redisFaultSoak(seconds: number, { stopMs = Math.min(5000, seconds * 250), runMs = Math.min(5000, seconds * 250), rate = 500 } = {}): Promise<SoakCounts> {
@@ -31,7 +31,7 @@ export async function redisFaultSoak(seconds: number, { stopMs = Math.min(5000, 
   while ((subscribers.some((socket) => !socket.isSubscribed("faults")) || publisher.state !== "open") && Date.now() < ready) await Bun.sleep(20);
   // Both hosts see each other through Redis before the clock starts.
   await publisher.invokePublish("faults", { from: 1, seq: 0 });
-  const rssBefore = [rssMb(a.pid), rssMb(b.pid)];
+  const rssBefore = await Promise.all([a.rss(), b.rss()]);
   const acked = new Set<number>();
   let sent = 0;
   let refused = 0;
@@ -92,7 +92,7 @@ export async function redisFaultSoak(seconds: number, { stopMs = Math.min(5000, 
     duplicated += f.duplicated;
     reordered += f.reordered;
   }
-  const rssAfter = [rssMb(a.pid), rssMb(b.pid)];
+  const rssAfter = await Promise.all([a.rss(), b.rss()]);
   const counts: SoakCounts = {
     scenario: "redis-fault", seconds: elapsed, frames: sent, crashes: a.deaths() + b.deaths(), lost, duplicated, reordered,
     rssBeforeMb: rssBefore[0]! + rssBefore[1]!, rssAfterMb: rssAfter[0]! + rssAfter[1]!,

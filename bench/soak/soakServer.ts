@@ -3,7 +3,8 @@
  * Threads by default (2 workers, 2 brokers), the soak worker script, channels under
  * history/ keep 10,000 publications. Prints "PORT <n>"; on stdin, "kill worker <i>" or
  * "kill broker <i>" kills that thread as a crash would and answers "RESTARTED <role> <i>"
- * once its successor runs. Thread deaths are logged (stderr) as "<role> <i> died".
+ * once its successor runs; "gc" collects this thread's garbage (twice, a pause between) and
+ * answers "GC". Thread deaths are logged (stderr) as "<role> <i> died".
  */
 import { createServer } from "../../src/index.ts";
 
@@ -20,6 +21,13 @@ console.log(`PORT ${server.port}`);
 
 process.stdin.on("data", async (chunk) => {
   for (const line of String(chunk).split("\n")) {
+    if (line === "gc") {
+      Bun.gc(true);
+      await Bun.sleep(200);
+      Bun.gc(true);
+      console.log("GC");
+      continue;
+    }
     const match = line.match(/^kill (worker|broker) (\d+)/);
     if (!match || !server.supervisor) continue;
     const [, role, id] = match as unknown as [string, "worker" | "broker", string];

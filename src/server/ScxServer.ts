@@ -13,8 +13,6 @@ import type { Config } from "../config/schema.ts";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
 import { codecNamed } from "../protocol/codecs.ts";
-import { loadContracts } from "../worker/loadContracts.ts";
-import { useContracts } from "../worker/contractsOf.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 import { reconnectHintReason } from "../protocol/reconnectHint.ts";
 import { localLinkPair } from "../threads/localLink.ts";
@@ -27,16 +25,12 @@ import { type Procedure, type Receiver, SocketWorker, type WorkerEvents } from "
 import { Exchange } from "../worker/Exchange.ts";
 import type { Middleware, MiddlewareStage } from "../worker/middleware.ts";
 import type { ServerSocket } from "../worker/ServerSocket.ts";
-import { startSocketWorker } from "../http/startSocketWorker.ts";
-import { createAuthEngine } from "../auth/createAuthEngine.ts";
 import { assertPortFree } from "../runtime/assertPortFree.ts";
 import type { AuthEngine } from "../auth/AuthEngine.ts";
 import { type ControlPlane, threadAnswerTimeout } from "../control/ControlPlane.ts";
 import type { ServerApi } from "../http/ServerApi.ts";
 import { ServerOperations } from "./ServerOperations.ts";
-import { AdminHub } from "../admin/AdminHub.ts";
-import { hostSnapshot } from "../admin/hostSnapshot.ts";
-import { renderMetrics } from "../metrics/renderMetrics.ts";
+import type { AdminHub } from "../admin/AdminHub.ts";
 import type { HostSnapshot } from "../metrics/HostStats.ts";
 import { webhookTargets } from "../webhooks/targets.ts";
 
@@ -130,12 +124,14 @@ export class ScxServer {
   }
 
   /** This host's stats summed over all its threads, as /metrics and the admin page see them (after start). */
-  stats(): Promise<HostSnapshot> {
+  async stats(): Promise<HostSnapshot> {
+    const { hostSnapshot } = await import("../admin/hostSnapshot.ts");
     return hostSnapshot(this.#operations);
   }
 
   /** This host's /metrics page in the Prometheus text format, without HTTP or a key (after start). */
   async metrics(): Promise<string> {
+    const { renderMetrics } = await import("../metrics/renderMetrics.ts");
     return renderMetrics(await this.stats());
   }
 
@@ -181,6 +177,8 @@ export class ScxServer {
         const engine = await createEngine(this.config.cluster, log, this.config.presence);
         if (engine) broker.useEngine(engine);
       }
+      // The in-process worker's parts load here: with worker threads, this thread never needs them.
+      const [{ startSocketWorker }, { createAuthEngine }] = await Promise.all([import("../http/startSocketWorker.ts"), import("../auth/createAuthEngine.ts")]);
       const auth = this.#options.auth !== undefined ? this.#options.auth : await createAuthEngine(this.config.auth, runtime.readTextFile, log);
       this.#worker.setAuthEngine(auth);
       await this.#operations.start(undefined, () => this.#hub?.hostInfo() ?? { threads: this.#threadList() });
@@ -189,13 +187,16 @@ export class ScxServer {
         control: this.#operations, handlers: this.#operations.handlers,
       }));
       await this.#operations.serveApiPort();
-      this.#startHub();
+      await this.#startHub();
       return;
     }
     // Worker threads share the port (reusePort): refuse a port another process holds (PortInUseError).
     await assertPortFree(runtime, this.config.host, this.config.port).catch((error) => { this.#started = false; throw error; });
     // server.exchange publishes from this thread: they meet the contracts as workers' do.
-    if (this.config.contracts && this.#mainWorker) useContracts(this.#mainWorker, await loadContracts(this.config.contracts));
+    if (this.config.contracts && this.#mainWorker) {
+      const [{ useContracts }, { loadContracts }] = await Promise.all([import("../worker/contractsOf.ts"), import("../worker/loadContracts.ts")]);
+      useContracts(this.#mainWorker, await loadContracts(this.config.contracts));
+    }
     await this.#operations.start((query) => this.#supervisor?.ask(query, threadAnswerTimeout) ?? Promise.resolve([]), () => this.#hub?.hostInfo() ?? { threads: this.#threadList() });
     this.#supervisor = new Supervisor({
       config: this.config,
@@ -217,7 +218,7 @@ export class ScxServer {
     try {
       await this.#supervisor.start();
       await this.#operations.serveApiPort();
-      this.#startHub();
+      await this.#startHub();
     } catch (error) {
       await this.#operations.stop();
       throw error;
@@ -261,9 +262,12 @@ export class ScxServer {
     return this.#supervisor?.threads() ?? [running("worker", 0), ...this.brokers.map((_, id) => running("broker", id))];
   }
 
-  #startHub(): void {
+  /** Host stats once a second, only with admin.password or api.key (its code loads only then). */
+  async #startHub(): Promise<void> {
     const { admin, api } = this.config;
     if (admin.password === undefined && api.key === undefined) return;
+    const { AdminHub } = await import("../admin/AdminHub.ts");
+    if (!this.#started) return;
     this.#hub = new AdminHub({
       control: this.#operations,
       threads: () => this.#threadList(),
