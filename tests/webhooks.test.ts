@@ -11,6 +11,12 @@ import { createServer } from "../src/index.ts";
 import type { ScxServer } from "../src/server/ScxServer.ts";
 import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
 import { named, type Receiver, startReceiver } from "./webhooksReceiver.ts";
+import { Dispatcher } from "../src/webhooks/Dispatcher.ts";
+import { MemoryWebhookStore } from "../src/webhooks/memory.ts";
+import { WebhookCounters } from "../src/webhooks/WebhookCounters.ts";
+import { webhookTargets } from "../src/webhooks/targets.ts";
+import { configSchema } from "../src/config/schema.ts";
+import { createLogger, type LogRecord } from "../src/log/logger.ts";
 
 const secret = "webhook-test-secret";
 const authKey = "webhooks-test-auth-key-0123456789abcdef";
@@ -157,6 +163,32 @@ describe("Dispatcher lanes", () => {
     expect(hooks.events.filter((e) => e.channel === "stuck" && !seen.has(e.id) && seen.add(e.id)).map((e) => e.name)).toEqual(["subscribe", "unsubscribe"]);
     expect(hooks.badSignatures).toBe(0);
   }, 60_000);
+});
+
+describe("Dispatcher retryFor", () => {
+  test("Dispatcher drops a batch retried for longer than retryFor, counts it as expired and logs it", async () => {
+    const hooks = receiver();
+    hooks.failNext(1_000_000);
+    const [target] = webhookTargets(configSchema.parse({ webhooks: [{ url: hooks.url, secret, events: ["subscribe"], retryFor: 0.5, batchMs: 0 }] }));
+    const store = new MemoryWebhookStore();
+    const counters = new WebhookCounters();
+    const records: LogRecord[] = [];
+    const log = createLogger({ level: "info", role: "test", id: 0, sink: (record) => records.push(record) });
+    const dispatcher = new Dispatcher(target!, () => store, counters, log);
+    store.push(target!.id, [{ lane: "a", events: ['{"name":"subscribe","id":"1"}', '{"name":"subscribe","id":"2"}'] }], 100);
+    dispatcher.notify();
+    try {
+      for (let i = 0; i < 500 && counters.dropped.expired === 0; i++) await Bun.sleep(10);
+      expect(counters.dropped.expired).toBe(2);
+      expect(store.queued(target!.id)).toBe(0);
+      expect(counters.failed).toBeGreaterThanOrEqual(2);
+      expect(counters.retried).toBeGreaterThanOrEqual(2);
+      expect(records.map((r) => r.msg)).toContain("Dropped webhook events: retried for longer than retryFor");
+      expect(hooks.calls.every((call) => call.status === 500)).toBe(true);
+    } finally {
+      await dispatcher.close();
+    }
+  }, 30_000);
 });
 
 describe("BrokerWebhooks members (2 worker threads)", () => {

@@ -28,6 +28,8 @@ const failingAfter = 3;
 export class Dispatcher {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerAt = Infinity;
+  /** Runs asked for (epoch ms, 10 ms steps): the timer is always set for the earliest. */
+  readonly #wanted = new Set<number>();
   #poll: ReturnType<typeof setInterval> | null = null;
   #inFlight = 0;
   #failures = 0;
@@ -59,14 +61,25 @@ export class Dispatcher {
   }
 
   #at(when: number): void {
-    if (this.#closed || when >= this.#timerAt) return;
+    if (this.#closed) return;
+    this.#wanted.add(Math.ceil(when / 10) * 10);
+    this.#arm();
+  }
+
+  #arm(): void {
+    let next = Infinity;
+    for (const when of this.#wanted) if (when < next) next = when;
+    if (next === Infinity || next === this.#timerAt) return;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#timerAt = when;
+    this.#timerAt = next;
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#timerAt = Infinity;
+      const now = Date.now();
+      for (const when of this.#wanted) if (when <= now) this.#wanted.delete(when);
       this.#round();
-    }, Math.max(0, when - Date.now()));
+      this.#arm();
+    }, Math.max(0, next - Date.now()));
   }
 
   #round(): void {
