@@ -75,3 +75,16 @@ test("client events cross hosts to the other subscribers, never back to the send
   expect(await pongs.until(1)).toEqual([{ n: 7 }]);
   expect(echoes.seen).toEqual([]);
 });
+
+test("Exchange.publish({ skip }) on one host leaves out that socket on the other host, and only it", async () => {
+  const skipped = await on(0, {});
+  const other = await on(0, {});
+  const { channel: cs } = await subscribed(skipped, "skip-hosts");
+  const { channel: co } = await subscribed(other, "skip-hosts");
+  const atSkipped = record(cs, "note");
+  const atOther = record(co, "note");
+  await hosts[1]!.exchange.publish("skip-hosts", { event: "note", data: "first" }, { skip: skipped.connection.socket_id });
+  await hosts[1]!.exchange.publish("skip-hosts", { event: "note", data: "second" });
+  expect(await atOther.until(2)).toEqual(["first", "second"]);
+  expect(await atSkipped.until(1)).toEqual(["second"]);
+});

@@ -215,7 +215,8 @@ export class Broker {
       const pub = { ch: message.ch, json: message.json };
       const local: Publication = message.skip === undefined ? pub : { ...pub, skip: message.skip };
       this.deliver(message.at === undefined ? local : { ...local, at: message.at } as Publication, from, message.s);
-      this.#engine?.publish(pub);
+      // The skip crosses hosts too: the client it names may live on another one.
+      this.#engine?.publish(local);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id });
       return;
     }

@@ -19,8 +19,9 @@ export interface Publication {
   epoch?: string;
   /**
    * A client id this publication is not delivered to: a Pusher client event's sender, or
-   * the HTTP API's `socket_id`. It travels worker → broker → workers of this host only
-   * (the client lives on one host; other hosts have nobody to skip).
+   * the HTTP API's `socket_id`. It travels worker → broker → workers, and to other hosts
+   * through the cluster engine on ephemeral channels (the HTTP request may reach another
+   * host than the client's); kept channels' publications carry none across hosts.
    */
   skip?: string;
 }

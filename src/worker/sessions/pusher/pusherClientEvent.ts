@@ -4,7 +4,8 @@
  * 10 KB, within the namespace's `publish` rate. It passes inbound middleware as a
  * `publishIn` Action (its data the scx publication data, `{ event, data, user_id? }`)
  * and the channel's contract, and is published with the sender as the publication's
- * `skip`: every other subscriber of either protocol gets it, the sender never.
+ * `skip`: every other subscriber of either protocol gets it, the sender never. Accepted,
+ * it is also a `client_event` for the app's webhooks.
  *
  * @example
  * pusherClientEvent(worker, session, { kind: "client", event: "client-typing", channel: "private-chat", data: {} });
@@ -51,8 +52,10 @@ export function pusherClientEvent(
     try {
       worker.publish(channel, checked.data, "never", session.id);
     } catch (error) {
-      session.sendError(PusherCode.InvalidMessage, `Client event rejected: its data could not be encoded: ${(error as Error).message}`);
+      return session.sendError(PusherCode.InvalidMessage, `Client event rejected: its data could not be encoded: ${(error as Error).message}`);
     }
+    // Pusher's client_event webhook carries the data as JSON text (src/webhooks/).
+    worker.webhooks.clientEvent({ app: session.app.id, channel, event, data: text, socketId: session.id, userId: user ?? null });
   };
   const blocked = withPermission(worker, session, "publish", channel, () => runMiddleware("inbound", worker.middlewares.inbound, action));
   return blocked instanceof Promise ? blocked.then(finish) : finish(blocked);
