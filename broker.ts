@@ -35,6 +35,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
       broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels, pusherPresence: message.config.pusher.apps.length > 0, webhooks: webhookTargets(message.config) });
+      if (message.resyncFrom) broker.expectResync(message.resyncFrom);
       const id = message.id;
       brokerHandlers.on("metrics", () => brokerStats(id, broker?.channels().length ?? 0, broker?.webhooks?.stats()));
       setInterval(() => post({ type: "beat" }), heartbeatInterval);

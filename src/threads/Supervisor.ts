@@ -176,7 +176,7 @@ export class Supervisor {
     });
   }
 
-  #spawn(slot: Slot, ports: MessagePort[]): void {
+  #spawn(slot: Slot, ports: MessagePort[], resyncFrom?: number[]): void {
     const url = slot.role === "worker" ? this.#options.workerUrl : this.#options.brokerUrl;
     const thread = new Worker(url, { type: "module" });
     const generation = ++slot.generation;
@@ -194,7 +194,7 @@ export class Supervisor {
     });
     // Bun fires close when a worker exits (process.exit, self.close); Deno does not, hence the heartbeat.
     thread.addEventListener("close", () => this.#died(slot, generation, "thread exited"));
-    this.#post(slot, { type: "start", role: slot.role, id: slot.id, config: this.#config, ports }, ports);
+    this.#post(slot, { type: "start", role: slot.role, id: slot.id, config: this.#config, ports, ...(resyncFrom ? { resyncFrom } : {}) }, ports);
   }
 
   #fromThread(slot: Slot, message: ThreadToSupervisor): void {
@@ -269,10 +269,14 @@ export class Supervisor {
       void this.#startWorker(slot);
       return;
     }
-    this.#spawn(slot, []);
+    // Workers that are down get their links when they restart (#startWorker). The broker
+    // learns up front whom it waits for: a link's resync (and replayed publications) may
+    // reach it before the supervisor's next attach does (Deno), and must not be delivered
+    // before every worker's channel list is in.
+    const running = this.#workers.filter((w) => w.thread !== null);
+    this.#spawn(slot, [], [...running.map((w) => w.id), ...(this.#options.mainLinks ? [mainThreadId] : [])]);
     this.#linkMain(slot, true);
-    // Workers that are down get their links when they restart (#startWorker).
-    for (const worker of this.#workers.filter((w) => w.thread !== null)) {
+    for (const worker of running) {
       const channel = new MessageChannel();
       this.#post(slot, { type: "attach", id: worker.id, port: channel.port2, resync: true }, [channel.port2]);
       this.#post(worker, { type: "attach", id: slot.id, port: channel.port1 }, [channel.port1]);

@@ -6,7 +6,11 @@ import type { Config } from "../config/schema.ts";
 import type { LogRecord } from "../log/logger.ts";
 
 export type SupervisorToThread =
-  | { type: "start"; role: "worker" | "broker"; id: number; config: Config; ports: MessagePort[]; authSecret?: string }
+  /**
+   * `resyncFrom` (a restarted broker): the threads (worker ids, -1 for the main thread) whose
+   * channel lists it must have before it delivers anything, whatever order their links arrive in.
+   */
+  | { type: "start"; role: "worker" | "broker"; id: number; config: Config; ports: MessagePort[]; authSecret?: string; resyncFrom?: number[] }
   /** broker side: a (re)started worker's port; worker side: a restarted broker's port */
   /** `resync`: a restarted broker must wait for this worker's channel list before delivering. */
   | { type: "attach"; id: number; port: MessagePort; resync?: boolean }
