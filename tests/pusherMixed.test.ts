@@ -166,10 +166,8 @@ describe("two hosts on a real redis-server", () => {
     }
   }, 90_000);
 
-  // Known gap (measured 15:02 UTC): a publication's skip travels to the workers of the publishing host
-  // only, so the excluded connection on the other host still gets the event. Todo until skip crosses
-  // the cluster engine; `bun test --todo` runs it.
-  test.todo("socket_id exclusion holds when the HTTP request reaches the other host than the excluded connection", async () => {
+  // Laravel posts to any host behind the load balancer: the skip crosses the cluster engine.
+  test("socket_id exclusion holds when the HTTP request reaches the other host than the excluded connection", async () => {
     const [a, b] = hosts.map((h) => h.port) as [number, number];
     const excluded = await pusherSubscriber(a, "hosts-skip");
     const other = await pusherSubscriber(b, "hosts-skip");
