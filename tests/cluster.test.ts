@@ -13,6 +13,8 @@ import { MemoryEngine, MemoryHub } from "../src/cluster/memory.ts";
 import { RedisEngine } from "../src/cluster/redis.ts";
 import { HashRing } from "../src/cluster/hashRing.ts";
 import { KeptStreams } from "../src/cluster/KeptStreams.ts";
+import { Deadlines } from "../src/cluster/Deadlines.ts";
+import { DropReport } from "../src/cluster/DropReport.ts";
 import type { Publication } from "../src/protocol/publication.ts";
 import { createLogger } from "../src/log/logger.ts";
 
@@ -47,6 +49,57 @@ engineContract("redis", async () => {
     },
   };
 }, true);
+
+describe("Deadlines", () => {
+  const error = () => Object.assign(new Error("Redis is unreachable"), { name: "BrokerError" });
+
+  test("Deadlines.guard() past maxWaiting rejects at once, and answered commands leave the queue so the bound counts only what waits", async () => {
+    const deadlines = new Deadlines(60_000, error, () => {}, 3);
+    const answers: Array<(value: string) => void> = [];
+    const pending = Array.from({ length: 3 }, () => deadlines.guard(new Promise<string>((resolve) => answers.push(resolve))));
+    expect(deadlines.waiting).toBe(3);
+    const refused = await deadlines.guard(new Promise<string>(() => {})).then(() => null, (e: Error) => e);
+    expect(refused?.name).toBe("BrokerError");
+    for (const answer of answers) answer("OK");
+    expect(await Promise.all(pending)).toEqual(["OK", "OK", "OK"]);
+    expect(deadlines.waiting).toBe(0);
+    expect(await deadlines.guard(Promise.resolve("again"))).toBe("again");
+    deadlines.clear();
+  });
+
+  test("Deadlines.guard() rejects a command whose reply is late and reports late, then not late once something answers", async () => {
+    const changes: boolean[] = [];
+    const deadlines = new Deadlines(50, error, (late) => changes.push(late));
+    let answer: (value: string) => void = () => {};
+    const late = await deadlines.guard(new Promise<string>((resolve) => { answer = resolve; })).then(() => null, (e: Error) => e);
+    expect(late?.name).toBe("BrokerError");
+    expect(deadlines.late).toBe(true);
+    answer("finally");
+    await Bun.sleep(0);
+    expect(deadlines.late).toBe(false);
+    expect(changes).toEqual([true, false]);
+    deadlines.clear();
+  });
+});
+
+describe("DropReport", () => {
+  test("DropReport.count() logs a line after firstMs with the count, then one every everyMs while drops go on, none after", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ level: "warn", role: "test", id: 0, sink: (record) => lines.push(record) });
+    const drops = new DropReport(log, "Dropped publications", () => ({ down: ["r1"] }), 30, 60);
+    for (let i = 0; i < 5; i++) drops.count();
+    expect(lines).toEqual([]);
+    await Bun.sleep(50);
+    expect(lines.map((l) => [l.msg, l.dropped, l.droppedTotal, l.down])).toEqual([["Dropped publications", 5, 5, ["r1"]]]);
+    drops.count(3);
+    await Bun.sleep(80);
+    expect(lines.map((l) => [l.dropped, l.droppedTotal])).toEqual([[5, 5], [3, 8]]);
+    await Bun.sleep(150);
+    expect(lines.length).toBe(2);
+    expect(drops.total).toBe(8);
+    drops.close();
+  });
+});
 
 describe("HashRing", () => {
   test("HashRing.shardFor() moves about 1/N of the channels when a shard is added", () => {
