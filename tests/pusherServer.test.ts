@@ -25,6 +25,11 @@ function rawPusher(port: number) {
   const closed = new Promise<number>((resolve) => { ws.onclose = (event) => { resolve(event.code); wake(); }; });
   return {
     ws, frames, closed,
+    /** The first frame, whatever its event. */
+    async first(): Promise<any> {
+      while (frames.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      return frames.shift();
+    },
     async next(event: string): Promise<any> {
       for (;;) {
         const at = frames.findIndex((frame) => frame.event === event);
@@ -132,5 +137,78 @@ describe("Pusher sessions in the worker", () => {
     expect(body.channels).toContainEqual({ channel: "counted", subscribers: 1 });
     const stats = await server.stats();
     expect(stats.connections).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("Pusher sessions and the other delivery paths", () => {
+  let server: ScxServer;
+  let auth: AuthEndpoint;
+  const clients: any[] = [];
+  beforeAll(async () => {
+    auth = startAuthEndpoint();
+    server = createServer({
+      host: "127.0.0.1", port: 0, workers: 0, logLevel: "silent",
+      channels: [{ match: "kept-news", history: { size: 10, ttl: 60 } }],
+      limits: { connectionsPerIp: 3 },
+      pusher: { apps: [pusherApp] },
+    });
+    server.middleware("outbound", (action) => {
+      if (action.channel === "shouted") action.data = { event: "loud", data: String((action.data as any).data).toUpperCase() };
+    });
+    await server.start();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.disconnect();
+    auth.stop();
+    await server.stop();
+  });
+
+  test("outbound middleware's replaced data reaches a Pusher subscriber as its own frame; history channels deliver live to Pusher", async () => {
+    const c = await connectedClient(server.port, auth);
+    clients.push(c);
+    const { channel: shouted } = await subscribed(c, "shouted");
+    const loud = record(shouted, "loud");
+    await server.exchange.publish("shouted", { event: "quiet", data: "hello" });
+    expect(await loud.until(1)).toEqual(["HELLO"]);
+    const { channel: kept } = await subscribed(c, "kept-news");
+    const news = record(kept, "news");
+    const position = await server.exchange.publish("kept-news", { event: "news", data: { n: 1 } });
+    expect(position.offset).toBe(1);
+    expect(await news.until(1)).toEqual([{ n: 1 }]);
+  });
+
+  test("private-encrypted- client events are relayed untouched (scx never holds the key)", async () => {
+    const PusherServer = require("pusher");
+    const sdk = new PusherServer({ appId: pusherApp.id, key: pusherApp.key, secret: pusherApp.secret, encryptionMasterKeyBase64: btoa("k".repeat(32)) });
+    const channel = "private-encrypted-vault";
+    const open = async () => {
+      const socket = rawPusher(server.port);
+      const { data } = await socket.next("pusher:connection_established");
+      socket.ws.send(JSON.stringify({ event: "pusher:subscribe", data: { channel, auth: sdk.authorizeChannel(data.socket_id, channel).auth } }));
+      await socket.next("pusher_internal:subscription_succeeded");
+      return socket;
+    };
+    const [a, b] = [await open(), await open()];
+    const sealed = { nonce: "3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAA", ciphertext: "Zm9vYmFyYmF6cXV4" };
+    a.ws.send(JSON.stringify({ event: "client-secret", channel, data: sealed }));
+    expect(await b.next("client-secret")).toEqual({ event: "client-secret", channel, data: sealed });
+    a.ws.close();
+    b.ws.close();
+  });
+
+  test("limits.connectionsPerIp counts Pusher connections: past it, pusher:error 4004 and a close", async () => {
+    // Two connections are open from the tests above at most; fill the cap, then one more.
+    const open: any[] = [];
+    let refused: any = null;
+    for (let i = 0; i < 4 && !refused; i++) {
+      const socket = rawPusher(server.port);
+      const first = await socket.first();
+      if (first.event === "pusher:error") refused = { error: first.data, code: await socket.closed };
+      else open.push(socket);
+    }
+    expect(refused?.error.code).toBe(4004);
+    expect(refused?.error.message).toBe("Connection limit reached: more than 3 connections from this address");
+    expect(refused?.code).toBe(4004);
+    for (const socket of open) socket.ws.close();
   });
 });

@@ -24,6 +24,7 @@ import type { ConnectionData, ServerSocket } from "../../ServerSocket.ts";
 import type { SocketWorker } from "../../SocketWorker.ts";
 import type { SessionProtocol } from "../SessionProtocol.ts";
 import { admitPacket } from "../../limits.ts";
+import { admitConnection, capsEnabled } from "../../connectionCaps.ts";
 import { PusherSession } from "./PusherSession.ts";
 import { PusherPresence } from "./PusherPresence.ts";
 import { pusherSubscribe, pusherUnsubscribe } from "./pusherSubscribe.ts";
@@ -67,7 +68,8 @@ export class PusherSessions implements SessionProtocol {
 
   /**
    * A Pusher connection opened: an unknown key or protocol version gets its pusher:error
-   * and close; otherwise it becomes a session, open at once, told its socket_id.
+   * and close; otherwise it becomes a session, open (once its connection-cap slot is
+   * taken, where caps are on: else 4004), told its socket_id.
    */
   open(connection: WsConnection<ConnectionData>): PusherSession | null {
     const app = this.#apps.get(connection.data.pusher ?? "");
@@ -80,12 +82,24 @@ export class PusherSessions implements SessionProtocol {
     const session = new PusherSession(this.worker, connection, app!, this);
     connection.data.socket = session;
     this.worker.clients.set(session.id, session);
+    if (!capsEnabled(this.worker)) this.#established(session);
+    else {
+      // limits.connectionsPerIp (and, on pusher:signin, connectionsPerUser) count Pusher connections too.
+      void admitConnection(this.worker, session, null).then((refused) => {
+        if (session.state === "closed") return;
+        if (refused) session.closeWith(PusherCode.OverConnectionQuota, refused.message);
+        else this.#established(session);
+      });
+    }
+    return session;
+  }
+
+  #established(session: PusherSession): void {
     session.state = "open";
     session.sendEvent(PusherEvent.connectionEstablished, {
       socket_id: session.id, activity_timeout: Math.max(1, Math.round(this.worker.config.pingTimeout / 1000)),
     });
     this.worker.emit("connection", session);
-    return session;
   }
 
   /** One inbound frame, handled after any earlier one still in async middleware. */
