@@ -3,7 +3,8 @@
  * WebHook class (signature with X-Pusher-Key and X-Pusher-Signature, body, events), the
  * receiver an existing Pusher app already runs: channel_occupied, channel_vacated,
  * member_added and member_removed from subscribers, and client_event from the function a
- * protocol session calls (WorkerWebhooks.clientEvent) through the broker's webhooks.
+ * protocol session calls (WorkerWebhooks.clientEvent) through the broker's webhooks; and
+ * end to end with real pusher-js clients (presence members, a client event).
  */
 import { afterAll, expect, test } from "bun:test";
 import Pusher from "pusher";
@@ -14,6 +15,7 @@ import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
 import { configSchema } from "../src/config/schema.ts";
 import { webhookTargets } from "../src/webhooks/targets.ts";
 import { WorkerWebhooks } from "../src/webhooks/WorkerWebhooks.ts";
+import { connectedClient, pusherApp, record, startAuthEndpoint, subscribed } from "./helpers/pusherClient.ts";
 import { BrokerWebhooks } from "../src/webhooks/BrokerWebhooks.ts";
 
 const app = { id: "42", key: "app-key-42", secret: "app-secret-42" };
@@ -21,10 +23,12 @@ const authKey = "webhooks-pusher-auth-key-0123456789abcdef";
 const sdk = new Pusher({ appId: app.id, key: app.key, secret: app.secret, cluster: "mt1" });
 const events: any[] = [];
 let invalid = 0;
+const jsApp = new Pusher({ appId: pusherApp.id, key: pusherApp.key, secret: pusherApp.secret, cluster: "mt1" });
 const receiver = Bun.serve({
   hostname: "127.0.0.1", port: 0,
   async fetch(request) {
-    const webhook = sdk.webhook({ headers: Object.fromEntries(request.headers), rawBody: await request.text() });
+    const headers = Object.fromEntries(request.headers);
+    const webhook = (headers["x-pusher-key"] === pusherApp.key ? jsApp : sdk).webhook({ headers, rawBody: await request.text() });
     if (!webhook.isValid()) {
       invalid++;
       return new Response("invalid", { status: 401 });
@@ -101,5 +105,39 @@ test("WorkerWebhooks.clientEvent() reaches the app's Pusher-format webhook as cl
     { name: "client_event", channel: "private-chat", event: "client-typing", data: '{"on":true}', socket_id: "123.456" },
     { name: "client_event", channel: "presence-room", event: "client-wave", data: "{}", socket_id: "123.457", user_id: "ann" },
   ]);
+  expect(invalid).toBe(0);
+}, 60_000);
+
+test("pusher-js presence members and a client event reach the app's Pusher webhooks as Pusher sends them", async () => {
+  events.length = 0;
+  const auth = startAuthEndpoint();
+  cleanups.push(() => auth.stop());
+  const server = createServer({
+    host: "127.0.0.1", port: 0, logLevel: "error", workers: 1,
+    pusher: { apps: [{ ...pusherApp, webhooks: [{ url, events: ["channel_occupied", "channel_vacated", "member_added", "member_removed", "client_event"] }] }] },
+  });
+  cleanups.push(() => server.stop());
+  await server.start();
+  const ann = await connectedClient(server.port, auth, { presence: { user_id: "ann" } });
+  const bob = await connectedClient(server.port, auth, { presence: { user_id: "bob" } });
+  const { channel: atAnn } = await subscribed(ann, "presence-room");
+  const { channel: atBob } = await subscribed(bob, "presence-room");
+  const typing = record(atBob, "client-typing");
+  await until(() => events.filter((e) => e.name === "member_added").length === 2);
+  expect(atAnn.trigger("client-typing", { text: "hi" })).toBe(true);
+  await typing.until(1);
+  await until(() => events.some((e) => e.name === "client_event"));
+  ann.disconnect();
+  bob.disconnect();
+  await until(() => events.some((e) => e.name === "channel_vacated"));
+  expect(events).toEqual([
+    { name: "channel_occupied", channel: "presence-room" },
+    { name: "member_added", channel: "presence-room", user_id: "ann" },
+    { name: "member_added", channel: "presence-room", user_id: "bob" },
+    { name: "client_event", channel: "presence-room", event: "client-typing", data: '{"text":"hi"}', socket_id: ann.connection.socket_id, user_id: "ann" },
+    ...[{ name: "member_removed", channel: "presence-room", user_id: expect.any(String) }, { name: "member_removed", channel: "presence-room", user_id: expect.any(String) }],
+    { name: "channel_vacated", channel: "presence-room" },
+  ]);
+  expect(events.filter((e) => e.name === "member_removed").map((e) => e.user_id).sort()).toEqual(["ann", "bob"]);
   expect(invalid).toBe(0);
 }, 60_000);
