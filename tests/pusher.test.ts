@@ -13,6 +13,8 @@ import { connected } from "./helpers/scClient.ts";
 import { apiClient, apiKey } from "./helpers/apiClient.ts";
 import { type AuthEndpoint, connectedClient, once, pusherApp, pusherClient, record, startAuthEndpoint, subscribed } from "./helpers/pusherClient.ts";
 
+const script = new URL("./fixtures/pusherWorker.ts", import.meta.url).pathname;
+
 for (const workers of [0, 2]) {
   describe(`Pusher protocol (${workers ? "workers: 2" : "in-process"})`, () => {
     let server: ScxServer;
@@ -26,7 +28,7 @@ for (const workers of [0, 2]) {
     beforeAll(async () => {
       auth = startAuthEndpoint();
       server = createServer({
-        host: "127.0.0.1", port: 0, workers, brokers: 2, logLevel: "silent", api: { key: apiKey },
+        host: "127.0.0.1", port: 0, workers, brokers: 2, logLevel: "silent", api: { key: apiKey }, worker: script,
         pusher: { apps: [pusherApp, { id: "2", key: "quiet-key", secret: "quiet-secret-0", clientEvents: false }] },
       });
       await server.start();
@@ -184,6 +186,19 @@ for (const workers of [0, 2]) {
       } finally {
         sc.disconnect();
       }
+    });
+
+    test("the worker script's inbound middleware refuses a Pusher subscribe and client event, and rewrites another, in every worker", async () => {
+      const a = await client();
+      const b = await client();
+      expect(await once(a.subscribe("closed-door"), "pusher:subscription_error")).toEqual({ type: "ForbiddenError", error: "Members only", status: 403 });
+      const { channel: ca } = await subscribed(a, "private-guarded");
+      const { channel: cb } = await subscribed(b, "private-guarded");
+      const signed = record(cb, "client-sign");
+      ca.trigger("client-shout", {});
+      expect((await once(a.connection, "error")).data).toEqual({ code: 4302, message: "Client event rejected: No shouting" });
+      ca.trigger("client-sign", { n: 1 });
+      expect(await signed.until(1)).toEqual([{ signed: "pusher", was: { n: 1 } }]);
     });
 
     test("pusher:signin makes the user the connection's: the server API's disconnect by user closes it with 4009", async () => {
