@@ -79,19 +79,26 @@ for (const runtime of ["bun", "deno"] as const) {
       const pid = proc.proc.pid;
       const baseline = rss(pid);
       let peak = baseline;
-      const sampler = setInterval(() => { peak = Math.max(peak, rss(pid)); }, 50);
+      // A sampler that throws would outlive this test and fail whichever runs next: a server
+      // that died is recorded here and reported by this test alone.
+      let died = false;
+      const sampler = setInterval(() => {
+        try { peak = Math.max(peak, rss(pid)); } catch { died = true; clearInterval(sampler); }
+      }, 50);
+      proc.proc.exited.then(() => { died = true; clearInterval(sampler); });
       const start = Date.now();
       // At least `publications`, and on until every stalled client has been found (a loaded
       // machine drains the kernel buffers more slowly): the fast ones must get 99% of all sent.
       let sent = 0;
       const floodUntil = Date.now() + 60_000;
-      while (sent < publications || (slowCloseLines(proc) < slowCount && Date.now() < floodUntil)) {
+      while (!died && (sent < publications || (slowCloseLines(proc) < slowCount && Date.now() < floodUntil))) {
         for (let j = 0; j < 50; j++) publisher.send({ event: "#publish", data: { channel: "flood", data: payload } });
         sent += 50;
         // Keep the publisher's own buffer short, so the server sees a steady flood.
         while (publisher.ws.bufferedAmount > 1 << 20) await Bun.sleep(1);
         await Bun.sleep(1);
       }
+      if (died) throw new Error(`scx on ${runtime} exited during the flood; its output ends:\n${proc.output().slice(-1500)}`);
       await until(() => slowCloseLines(proc) >= slowCount, 10_000, `${slowCount} slow-consumer closes`)
         .catch((error) => { throw new Error(`${error.message}: ${slowCloseLines(proc)} seen; server output ends:\n${proc.output().slice(-1500)}`); });
       const detectedAt = Date.now() - start;
