@@ -90,6 +90,11 @@ describe("BrokerWebhooks channel_occupied and channel_vacated (in-process, memor
     expect(hooks.events[0]).toEqual({ name: "channel_occupied", id: expect.any(String), at: expect.any(Number), channel: "prices/eur" });
     expect(hooks.calls.every((call) => typeof call.body.time_ms === "number")).toBe(true);
     expect(hooks.badSignatures).toBe(0);
+    // In-process brokers report their webhook counters too (server.metrics(), /metrics).
+    let metrics = "";
+    for (let i = 0; i < 100 && !metrics.includes("scx_webhook_events_sent_total 3"); i++) metrics = await server.metrics();
+    expect(metrics).toContain("scx_webhook_events_sent_total 3");
+    expect(metrics).toContain("scx_webhook_events_queued 0");
   }, 60_000);
 
   test("BrokerWebhooks.occupied() within vacateDelay of a leave fires neither event again (a reconnecting client)", async () => {

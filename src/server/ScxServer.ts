@@ -33,6 +33,8 @@ import { ServerOperations } from "./ServerOperations.ts";
 import type { AdminHub } from "../admin/AdminHub.ts";
 import type { HostSnapshot } from "../metrics/HostStats.ts";
 import { webhookTargets } from "../webhooks/targets.ts";
+import { ControlHandlers } from "../control/ControlHandlers.ts";
+import { brokerStats } from "../metrics/brokerStats.ts";
 
 export interface ScxServerOptions {
   config: Config;
@@ -173,9 +175,11 @@ export class ScxServer {
     this.#started = true;
     const { runtime, log } = this.#options;
     if (this.#worker) {
-      for (const broker of this.brokers) {
+      for (const [id, broker] of this.brokers.entries()) {
         const engine = await createEngine(this.config.cluster, log, this.config.presence);
         if (engine) broker.useEngine(engine);
+        // What broker threads report (channels, webhook counters) for the metrics, from this thread's brokers.
+        this.#operations.brokerHandlers[id] = new ControlHandlers().on("metrics", () => brokerStats(id, broker.channels().length, broker.webhooks?.stats()));
       }
       // The in-process worker's parts load here: with worker threads, this thread never needs them.
       const [{ startSocketWorker }, { createAuthEngine }] = await Promise.all([import("../http/startSocketWorker.ts"), import("../auth/createAuthEngine.ts")]);

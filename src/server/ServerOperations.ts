@@ -20,6 +20,8 @@ import { createHostControl } from "./createHostControl.ts";
 export class ServerOperations implements ControlPlane {
   /** The in-process worker's control ops (workers: 0). */
   readonly handlers = new ControlHandlers();
+  /** The in-process brokers' control ops, by broker id (workers: 0; e.g. `metrics` for their webhook counters). */
+  readonly brokerHandlers: ControlHandlers[] = [];
   readonly api: ServerApi;
   #control: HostControl | null = null;
   #apiHandle: ServeHandle | null = null;
@@ -40,8 +42,14 @@ export class ServerOperations implements ControlPlane {
 
   /** Start the hub; `askThreads` reaches this host's threads (omitted: the in-process worker's handlers). */
   async start(askThreads?: (query: ControlQuery) => Promise<ThreadAnswer[]>, extraInfo?: () => Record<string, unknown>): Promise<void> {
-    const local = async (query: ControlQuery): Promise<ThreadAnswer[]> =>
-      (query.roles ?? ["worker"]).includes("worker") ? [{ role: "worker", id: 0, ...await this.handlers.answer(query.op, query.args) }] : [];
+    const local = async (query: ControlQuery): Promise<ThreadAnswer[]> => {
+      const roles = query.roles ?? ["worker"];
+      const answers: ThreadAnswer[] = roles.includes("worker") ? [{ role: "worker", id: 0, ...await this.handlers.answer(query.op, query.args) }] : [];
+      if (roles.includes("broker")) {
+        for (const [id, handlers] of this.brokerHandlers.entries()) answers.push({ role: "broker", id, ...await handlers.answer(query.op, query.args) });
+      }
+      return answers;
+    };
     this.#control = await createHostControl({ config: this.config, askThreads: askThreads ?? local, extraInfo });
   }
 
