@@ -128,6 +128,17 @@ export class Broker {
     link.post({ t: "engine", state: this.engineState() });
   }
 
+  /**
+   * A restarted broker: hold every publication until these threads (worker ids, -1 for
+   * the main thread) have attached and sent their channel lists (or `resyncTimeout` passed).
+   */
+  expectResync(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.#awaiting.add(id);
+    this.#held ??= [];
+    this.#resyncTimer ??= setTimeout(() => this.#resyncDone("timed out"), resyncTimeout);
+  }
+
   /** Forget a worker and every subscription it held (it died or left). */
   detachWorker(id: number): void {
     if (!this.#workers.delete(id)) return;
