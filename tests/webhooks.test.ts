@@ -114,6 +114,22 @@ describe("BrokerWebhooks channel_occupied and channel_vacated (in-process, memor
   }, 60_000);
 });
 
+describe("BrokerWebhooks with channel_occupied only", () => {
+  test("BrokerWebhooks.occupied() fires again for a channel that stayed empty past vacateDelay, for a target without channel_vacated", async () => {
+    const hooks = receiver();
+    const server = await start({ webhooks: [{ url: hooks.url, secret, events: ["channel_occupied"], vacateDelay: 100, batchMs: 10 }] });
+    const socket = await connect(server);
+    await subscribe(socket, "once-more");
+    await unsubscribe(socket, "once-more");
+    await hooks.until((events) => named(events, "channel_occupied", "once-more").length === 1);
+    // Longer than vacateDelay: the channel has been vacant (nobody is told) by the time it is taken again.
+    await Bun.sleep(400);
+    await subscribe(socket, "once-more");
+    await hooks.until((events) => named(events, "channel_occupied", "once-more").length === 2);
+    expect(hooks.events.map((e) => e.name)).toEqual(["channel_occupied", "channel_occupied"]);
+  }, 30_000);
+});
+
 describe("Dispatcher retries (worker threads)", () => {
   test("Dispatcher retries a receiver's 500s: every event arrives once after dedupe by id, in order per channel; /metrics counts it", async () => {
     const hooks = receiver();

@@ -129,11 +129,14 @@ export class BrokerWebhooks {
     this.#chain(ch, async (store) => {
       for (const target of targets) {
         const token = await store.vacate(target.id, ch, this.#host, target.vacateDelay);
-        if (token === null || !target.wants("channel_vacated", ch)) continue;
+        if (token === null) continue;
+        // Settled even for a target without channel_vacated: until then a new subscriber is no new occupation.
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
           this.#chain(ch, async (later) => {
-            if (await later.vacated(target.id, ch, token)) this.#queueFor(target, webhookEvent("channel_vacated", { channel: ch }));
+            if (await later.vacated(target.id, ch, token) && target.wants("channel_vacated", ch)) {
+              this.#queueFor(target, webhookEvent("channel_vacated", { channel: ch }));
+            }
           });
         }, target.vacateDelay);
         this.#timers.add(timer);
