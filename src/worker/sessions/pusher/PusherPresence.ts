@@ -6,8 +6,8 @@
  * join and leave events keep this worker's user → connections view current after that,
  * and a user whose first connection arrives (or last leaves) becomes
  * `pusher_internal:member_added` (`member_removed`) to this worker's Pusher subscribers,
- * the joining connection excepted. Events and reads of a channel come from its one
- * broker in order, so replacing the view with each read's answer stays consistent.
+ * the joining connection excepted. The first subscriber's read starts the view; a join
+ * or leave the read already counted changes nothing when its event follows.
  *
  * @example
  * const presence = new PusherPresence(worker, (ch) => topic(ch));
@@ -35,7 +35,10 @@ export class PusherPresence {
     const members = (await this.worker.presence.members(channel)) ?? [];
     const users = new Map<string, PusherMember>();
     for (const member of members) add(users, member);
-    this.#channels.set(channel, users);
+    // The first read starts this worker's view; after that only events change it. With a
+    // store shared by hosts (Redis) a read can see a join whose event is still on its
+    // way: replacing the view then would swallow that member_added for everyone here.
+    if (!this.#channels.has(channel)) this.#channels.set(channel, users);
     return hashOf(users);
   }
 
