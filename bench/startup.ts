@@ -48,7 +48,7 @@ function handshake(port: number): Promise<boolean> {
   });
 }
 
-async function once(command: string[], env: Record<string, string>): Promise<Run> {
+export async function startOnce(command: string[], env: Record<string, string>): Promise<Run> {
   const port = freePort();
   const started = performance.now();
   const proc = Bun.spawn(command, { env: { ...process.env, ...env, PORT: String(port), SCX_PORT: String(port) }, stdout: "pipe", stderr: "inherit" });
@@ -84,7 +84,7 @@ export async function startupScenario(rows: Row[], results: Record<string, unkno
   ];
   const runs = new Map<string, Run[]>(targets.map((target) => [target.key, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const target of targets) runs.get(target.key)!.push(await once(target.command, target.env));
+    for (const target of targets) runs.get(target.key)!.push(await startOnce(target.command, target.env));
   }
   const ceilingMs = median(runs.get("ceiling")!.map((run) => run.ms));
   for (const target of targets) {

@@ -11,7 +11,6 @@ import type { SocketWorker } from "../worker/SocketWorker.ts";
 import type { ConnectionData } from "../worker/ServerSocket.ts";
 import { receiveFrame } from "../worker/receiveFrame.ts";
 import { handleUpgrade, isUpgrade } from "./handleUpgrade.ts";
-import { PusherSessions } from "../worker/sessions/pusher/PusherSessions.ts";
 
 export interface ServeWorkerOptions {
   worker: SocketWorker;
@@ -24,7 +23,9 @@ export interface ServeWorkerOptions {
 export async function serveWorker(options: ServeWorkerOptions): Promise<ServeHandle> {
   const { worker, runtime, app } = options;
   // The Pusher protocol's sessions (src/worker/sessions/pusher/), when apps are configured.
-  const pusher = worker.config.pusher.apps.length > 0 ? new PusherSessions(worker) : null;
+  // Loaded only then: a server without Pusher apps starts without the Pusher protocol's code.
+  const pusher = worker.config.pusher.apps.length > 0
+    ? new (await import("../worker/sessions/pusher/PusherSessions.ts")).PusherSessions(worker) : null;
   const handle = await runtime.serve<ConnectionData>({
     hostname: worker.config.host,
     port: worker.config.port,

@@ -17,7 +17,6 @@ import type { ControlPlane } from "../control/ControlPlane.ts";
 import { ControlHandlers } from "../control/ControlHandlers.ts";
 import { registerApiOps } from "./apiOps.ts";
 import { mountOperatorRoutes } from "./mountOperatorRoutes.ts";
-import { mountPusherApi } from "./pusher/mountPusherApi.ts";
 import { registerAdminOps } from "../admin/registerAdminOps.ts";
 import { registerAdminSocket } from "../admin/adminSocket.ts";
 
@@ -53,7 +52,10 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
     mountOperatorRoutes(app, { config: worker.config, control: options.control, runtime });
   }
   // The Pusher HTTP API stays on the public port, where Pusher server SDKs send it.
-  if (options.control) mountPusherApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
+  if (options.control && worker.config.pusher.apps.length > 0) {
+    const { mountPusherApi } = await import("./pusher/mountPusherApi.ts");
+    mountPusherApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
+  }
   worker.on("connection", (socket) => worker.log.debug("Socket connected", { socket: socket.id, remoteAddress: socket.remoteAddress }));
   worker.on("disconnection", (socket, code, reason) => worker.log.debug("Socket disconnected", { socket: socket.id, remoteAddress: socket.remoteAddress, code, reason }));
   // Contracts first: the worker script's own publishes at start-up are validated too.
