@@ -4,8 +4,9 @@
  * acknowledged: its successor gets the rest again (`unconfirmed()`), and receivers drop
  * what they already had (`Seen`). Numbers start from the clock (ms × 1024) so a restarted
  * worker's numbers stay above its predecessor's (unless that one averaged over a
- * million publications a second to one broker). Bounded: past `limit` the oldest go,
- * counted and logged. Cheap: one array slot per publication, no allocation.
+ * million publications a second to one broker). Bounded: past `limit` the oldest are no
+ * longer kept (they were sent; only their replay is given up), counted and logged. Cheap:
+ * one array slot per publication, no allocation.
  *
  * @example
  * const box = new PubOutbox(log, 0);
@@ -28,7 +29,8 @@ export class PubOutbox {
   readonly #drops: DropReport;
 
   constructor(log: Logger, broker: number, private readonly limit = outboxLimit) {
-    this.#drops = new DropReport(log, "Dropped publications kept for a broker that does not confirm them (dead or stalled)", () => ({ broker }));
+    // Still sent: only the replay after a crash is given up for these.
+    this.#drops = new DropReport(log, "Stopped keeping publications for replay: their broker has not confirmed them (dead or stalled), a crash now could lose them", () => ({ broker }));
   }
 
   /** Number the publication and keep it until confirmed. */
