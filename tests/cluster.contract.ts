@@ -145,15 +145,18 @@ export function engineContract(name: string, makeHosts: () => Promise<EngineHost
       expect(inboxB.got.filter((pub) => pub.json?.startsWith('"while down'))).toEqual([]);
     }, 60_000);
 
-    test.if(withOutage)(`${name}: a hung backend (SIGSTOP, sockets open) counts as down within the bound, publish() then drops at once, and after SIGCONT delivery resumes`, async () => {
+    test.if(withOutage)(`${name}: a hung backend (SIGSTOP, sockets open) counts as down within the bound, publish() then drops at once, a subscribe() it never answered rejects with BrokerError yet holds, and after SIGCONT delivery resumes`, async () => {
       const outage = hosts.outage!;
       await b.subscribe("hung/x");
       await roundTrip("hung/x", "before");
       outage.pause();
+      // Sent before the engine knows: no reply comes, so it rejects with a BrokerError in bounded time.
+      const lateSubscribe = Promise.resolve(b.subscribe("hung/late")).then(() => null, (error: Error) => error);
       try {
         const pausedAt = Date.now();
         await until(() => a.state() === "down", "state() down while hung", outage.boundMs);
         expect(Date.now() - pausedAt).toBeLessThanOrEqual(outage.boundMs);
+        expect((await lateSubscribe)?.name).toBe("BrokerError");
         inboxB.clear();
         for (let i = 0; i < 1000; i++) a.publish({ ch: "hung/x", json: `"while hung ${i}"` });
       } finally {
@@ -163,6 +166,8 @@ export function engineContract(name: string, makeHosts: () => Promise<EngineHost
       await roundTrip("hung/x", "after");
       // Published once the engine knew it was hung: dropped, not sent late.
       expect(inboxB.got.filter((pub) => pub.json?.startsWith('"while hung'))).toEqual([]);
+      // The subscribe that timed out still holds: the engine stayed subscribed.
+      await roundTrip("hung/late", "subscribed after all");
     }, 60_000);
   });
 }
