@@ -29,6 +29,8 @@ interface Slot {
   /** Resolvers of `running()` calls waiting for this slot's next start. */
   waiting: Array<() => void>;
   drained: (() => void) | null;
+  /** Messages for a thread not spawned yet (a broker at start-up), posted when it is. */
+  queued: Array<[SupervisorToThread, MessagePort[]]>;
 }
 
 export interface SupervisorOptions {
@@ -80,7 +82,7 @@ export class Supervisor {
     this.#options = options;
     this.#config = options.config;
     const slot = (role: Role, id: number): Slot =>
-      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], restarted: 0, ready: null, waiting: [], drained: null });
+      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], restarted: 0, ready: null, waiting: [], drained: null, queued: [] });
     for (let i = 0; i < options.brokers; i++) this.#brokers.push(slot("broker", i));
     for (let i = 0; i < options.workers; i++) this.#workers.push(slot("worker", i));
   }
@@ -88,18 +90,26 @@ export class Supervisor {
   /** Start every thread; resolves once every worker listens. */
   async start(): Promise<void> {
     const failed = new Promise<never>((_, reject) => { this.#startFailed = reject; });
-    const started = (async () => {
+    // Brokers start once the first worker listens: a handshake needs no broker, and on few
+    // cores their start-up would delay the first worker's. Their links wait in `queued`.
+    const startBrokers = () => {
       for (const broker of this.#brokers) {
+        if (broker.thread || this.#stopping) continue;
         this.#spawn(broker, []);
         this.#linkMain(broker, false);
       }
+    };
+    const started = (async () => {
       if (this.#config.port !== 0) {
         // A known port: every worker starts at once (reusePort shares it).
-        this.port = (await Promise.all(this.#workers.map((slot) => this.#startWorker(slot))))[0]!;
+        const workers = this.#workers.map((slot) => this.#startWorker(slot));
+        void Promise.race(workers).then(startBrokers);
+        this.port = (await Promise.all(workers))[0]!;
         return;
       }
       // With port 0 the first worker picks the port; the others then share it (reusePort).
       this.port = await this.#startWorker(this.#workers[0]!);
+      startBrokers();
       this.#config = { ...this.#config, port: this.port };
       await Promise.all(this.#workers.slice(1).map((slot) => this.#startWorker(slot)));
     })();
@@ -195,6 +205,7 @@ export class Supervisor {
     // Bun fires close when a worker exits (process.exit, self.close); Deno does not, hence the heartbeat.
     thread.addEventListener("close", () => this.#died(slot, generation, "thread exited"));
     this.#post(slot, { type: "start", role: slot.role, id: slot.id, config: this.#config, ports, ...(resyncFrom ? { resyncFrom } : {}) }, ports);
+    for (const [message, transfer] of slot.queued.splice(0)) this.#post(slot, message, transfer);
   }
 
   #fromThread(slot: Slot, message: ThreadToSupervisor): void {
@@ -291,6 +302,7 @@ export class Supervisor {
   }
 
   #post(slot: Slot, message: SupervisorToThread, transfer: MessagePort[] = []): void {
-    slot.thread?.postMessage(message, transfer);
+    if (slot.thread) slot.thread.postMessage(message, transfer);
+    else if (slot.generation === 0) slot.queued.push([message, transfer]);
   }
 }
