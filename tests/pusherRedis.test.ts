@@ -20,6 +20,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const server = createServer({
       host: "127.0.0.1", port: 0, workers: 0, logLevel: "silent", pusher: { apps: [pusherApp] },
+      channels: [{ match: "private-kept", history: { size: 10, ttl: 60 } }],
       cluster: { engine: "redis", urls: [redis.url], prefix: "pusher-redis:" },
     });
     await server.start();
@@ -87,4 +88,19 @@ test("Exchange.publish({ skip }) on one host leaves out that socket on the other
   await hosts[1]!.exchange.publish("skip-hosts", { event: "note", data: "second" });
   expect(await atOther.until(2)).toEqual(["first", "second"]);
   expect(await atSkipped.until(1)).toEqual(["second"]);
+});
+
+test("on a history channel (the Redis store publishes to every host) a client event still skips its sender, here and there", async () => {
+  const a = await on(0, {});
+  const near = await on(0, {});
+  const far = await on(1, {});
+  const [ca, cn, cf] = [await subscribed(a, "private-kept"), await subscribed(near, "private-kept"), await subscribed(far, "private-kept")].map((s) => s.channel);
+  const echoes = record(ca, "client-kept");
+  const atNear = record(cn, "client-kept");
+  const answers = record(ca, "client-answer");
+  cf.bind("client-kept", (data: any) => cf.trigger("client-answer", data));
+  ca.trigger("client-kept", { k: 1 });
+  expect(await answers.until(1)).toEqual([{ k: 1 }]);
+  expect(await atNear.until(1)).toEqual([{ k: 1 }]);
+  expect(echoes.seen).toEqual([]);
 });

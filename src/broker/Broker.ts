@@ -232,7 +232,7 @@ export class Broker {
       return;
     }
     const store = this.#history.store;
-    whenReady(store.append(message.ch, message.json, keep), (position) => {
+    whenReady(store.append(message.ch, message.json, keep, message.skip), (position) => {
       // A store that publishes to hosts (Redis) hands it back to every host, this one included, through the engine.
       if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at, ...(message.skip === undefined ? {} : { skip: message.skip }) } as Publication, from, message.s);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id, position });

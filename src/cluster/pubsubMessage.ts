@@ -6,7 +6,8 @@
  *   another host) `<hostId>\0<skip>\0<json>` (JSON text never starts with NUL);
  * - kept (history / latest): `#<offset>:<epoch>:<json>`, made by the history store's Lua
  *   script in Redis. No host id: every host, the publisher's included, delivers it from
- *   the pub/sub stream, so each sees one channel's offsets in one order.
+ *   the pub/sub stream, so each sees one channel's offsets in one order; a skip rides as
+ *   `#<offset>:<epoch>:\0<skip>\0<json>`.
  * JSON text is never empty, so "" stands for no data. Epochs never contain ":".
  *
  * @example
@@ -29,8 +30,14 @@ export function decodeMessage(message: string, ch: string, hostId: string): Publ
   if (message.charCodeAt(0) === 35 /* # */) {
     const colon = message.indexOf(":", 1);
     const colon2 = message.indexOf(":", colon + 1);
+    const kept = { ch, offset: Number(message.slice(1, colon)), epoch: message.slice(colon + 1, colon2) };
+    if (message.charCodeAt(colon2 + 1) === 0) {
+      const end = message.indexOf("\u0000", colon2 + 2);
+      const json = message.slice(end + 1);
+      return { ...kept, json: json === "" ? undefined : json, skip: message.slice(colon2 + 2, end) };
+    }
     const json = message.slice(colon2 + 1);
-    return { ch, json: json === "" ? undefined : json, offset: Number(message.slice(1, colon)), epoch: message.slice(colon + 1, colon2) };
+    return { ch, json: json === "" ? undefined : json, offset: kept.offset, epoch: kept.epoch };
   }
   if (message.startsWith(hostId)) return null;
   if (message.charCodeAt(hostIdLength) === 0) {

@@ -59,7 +59,8 @@ export interface HistoryStore {
    * engine hands it. False (memory): the broker delivers the appended publication itself.
    */
   readonly publishesToHosts: boolean;
-  append(channel: string, json: string | undefined, keep: KeepOptions): StreamPosition | Promise<StreamPosition>;
+  /** `skip`: a client id the delivered publication carries (stores that publish to hosts). */
+  append(channel: string, json: string | undefined, keep: KeepOptions, skip?: string): StreamPosition | Promise<StreamPosition>;
   read(channel: string, options: ReadOptions, keep: KeepOptions): ReadResult | Promise<ReadResult>;
   /** The current position; a channel with no history gets its epoch now (offset 0), kept for `keep.ttl`. */
   position(channel: string, keep: KeepOptions): StreamPosition | Promise<StreamPosition>;

@@ -47,9 +47,9 @@ export class RedisHistoryStore implements HistoryStore {
     return Object.values(scripts).map(({ source }) => ["SCRIPT", "LOAD", source]);
   }
 
-  async append(channel: string, json: string | undefined, keep: KeepOptions): Promise<StreamPosition> {
+  async append(channel: string, json: string | undefined, keep: KeepOptions, skip?: string): Promise<StreamPosition> {
     const [offset, epoch] = await this.#eval(channel, scripts.append,
-      [newEpoch(), json ?? "", String(keep.size), ttlMs(keep), this.#prefix + channel]) as [number, string];
+      [newEpoch(), json ?? "", String(keep.size), ttlMs(keep), this.#prefix + channel, skip ?? ""]) as [number, string];
     return { offset, epoch };
   }
 

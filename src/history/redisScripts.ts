@@ -7,7 +7,8 @@
  * gives a fresh random one; it is used only when the hash is absent).
  *
  * APPEND (KEYS stream, meta; ARGV epoch, json, size, ttlMs, pub/sub channel): assigns the
- * next offset, appends, trims, expires, and PUBLISHes `#<offset>:<epoch>:<json>` to the
+ * next offset, appends, trims, expires, and PUBLISHes `#<offset>:<epoch>:<json>` (with
+ * ARGV[6], a client to skip: `#<offset>:<epoch>:\0<skip>\0<json>`) to the
  * channel's pub/sub channel in the same atomic step, so every host receives a channel's
  * publications in offset order. Returns {offset, epoch}.
  *
@@ -42,7 +43,9 @@ local t = redis.call('TIME')
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], offset .. '-0', 't', t[1] * 1000 + math.floor(t[2] / 1000), 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('PUBLISH', ARGV[5], '#' .. offset .. ':' .. epoch .. ':' .. ARGV[2])
+local skip = ''
+if ARGV[6] and ARGV[6] ~= '' then skip = '\\0' .. ARGV[6] .. '\\0' end
+redis.call('PUBLISH', ARGV[5], '#' .. offset .. ':' .. epoch .. ':' .. skip .. ARGV[2])
 return {offset, epoch}
 `;
 
