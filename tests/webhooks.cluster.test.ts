@@ -4,7 +4,7 @@
  * channel_vacated only after the last host's subscriber leaves; then a host holding
  * undelivered events while the receiver is down is killed (SIGKILL) and restarted, and
  * the events arrive, signed, from the queue Redis kept; the dead host's channel is then
- * vacated by the live one's beat.
+ * vacated, and its presence member removed, by the live one's beat.
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -60,7 +60,8 @@ test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vaca
     "host: 127.0.0.1", "port: 0", "workers: 1", "brokers: 2", "logFormat: json", "logLevel: info", "auth:", "  key: webhooks-cluster-auth-key-0123456789",
     "cluster:", "  engine: redis", `  urls: ["${redis.url}"]`, "  prefix: \"whx:\"",
     "webhooks:", `  - url: ${hooks.url}`, `    secret: ${secret}`,
-    "    events: [channel_occupied, channel_vacated, subscribe, unsubscribe]", "    vacateDelay: 400", "    batchMs: 20",
+    "    events: [channel_occupied, channel_vacated, subscribe, unsubscribe, member_added, member_removed]", "    vacateDelay: 400", "    batchMs: 20",
+    "channels:", "  - match: durable", "    presence: true",
   ].join("\n") + "\n");
   const hostA = await startCli([process.execPath, cli, "serve", yaml]);
   const hostB = await startCli([process.execPath, cli, "serve", yaml]);
@@ -98,8 +99,8 @@ test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vaca
     for (const key of await client.keys("whx:wh:*:n")) n += Number(await client.get(key));
     return n;
   };
-  for (let i = 0; i < 500 && await queued() < 2; i++) await Bun.sleep(20);
-  expect(await queued()).toBeGreaterThanOrEqual(2);
+  for (let i = 0; i < 500 && await queued() < 3; i++) await Bun.sleep(20);
+  expect(await queued()).toBeGreaterThanOrEqual(3);
   await client.quit();
   hostA.kill("SIGKILL");
   await hostA.proc.exited;
@@ -107,9 +108,11 @@ test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vaca
   hooks.start();
   const restarted = await startCli([process.execPath, cli, "serve", yaml]);
   running.push(restarted);
-  await hooks.until((events) => named(events, "subscribe", "durable").length === 1 && named(events, "channel_occupied", "durable").length === 1, 90_000);
+  await hooks.until((events) => ["subscribe", "channel_occupied", "member_added"].every((name) => named(events, name, "durable").length === 1), 90_000);
   expect(named(hooks.events, "subscribe", "durable")[0].client).toBe(c.id);
+  expect(named(hooks.events, "member_added", "durable")[0]).toMatchObject({ user: null, client: c.id });
   // The killed host never said goodbye: the restarted one's beat finds it dead (15 s) and vacates its channel.
-  await hooks.until((events) => named(events, "channel_vacated", "durable").length === 1, 90_000);
+  await hooks.until((events) => named(events, "channel_vacated", "durable").length === 1 && named(events, "member_removed", "durable").length === 1, 90_000);
+  expect(named(hooks.events, "member_removed", "durable")[0]).toMatchObject({ user: null, client: c.id });
   expect(hooks.badSignatures).toBe(0);
 }, 180_000);

@@ -153,8 +153,8 @@ export function webhookStoreContract(name: string, setup: () => Promise<WebhookS
       await store.beat(t, "alive", { ...options, ttlMs: 60_000 });
       expect(await store.occupy(t, "shared", "alive")).toBe(false);
       await Bun.sleep(250);
-      expect(await store.beat(t, "alive", { ...options, ttlMs: 60_000 })).toEqual(["ch"]);
-      expect(await store.beat(t, "alive", { ...options, ttlMs: 60_000 })).toEqual([]);
+      expect(await store.beat(t, "alive", { ...options, ttlMs: 60_000 })).toEqual({ vacated: ["ch"], left: [] });
+      expect(await store.beat(t, "alive", { ...options, ttlMs: 60_000 })).toEqual({ vacated: [], left: [] });
       // The shared channel still has a live host; the vacated one is free for a new occupation.
       expect(await store.vacate(t, "shared", "dead", 0)).toBeNull();
       expect(await store.occupy(t, "ch", "alive")).toBe(true);
@@ -166,23 +166,40 @@ export function webhookStoreContract(name: string, setup: () => Promise<WebhookS
       await store.occupy(t, "ch", "h1");
       const token = await store.vacate(t, "ch", "h1", 50);
       const options = { ttlMs: 60_000, vacateDelayMs: 50, graceMs: 50 };
-      expect(await store.beat(t, "h2", options)).toEqual([]);
+      expect((await store.beat(t, "h2", options)).vacated).toEqual([]);
       await Bun.sleep(150);
-      expect(await store.beat(t, "h2", options)).toEqual(["ch"]);
+      expect((await store.beat(t, "h2", options)).vacated).toEqual(["ch"]);
       expect(await store.vacated(t, "ch", token!)).toBe(false);
-      expect(await store.beat(t, "h2", options)).toEqual([]);
+      expect((await store.beat(t, "h2", options)).vacated).toEqual([]);
     });
 
-    test(`${name}: userJoin() and userLeave() are true for a user's first and last connection only`, async () => {
-      const ch = fresh("users");
+    test(`${name}: userJoin() and userLeave() are true for a user's first and last connection only, across hosts`, async () => {
+      const t = fresh("users");
       const store = sut.store();
-      expect(await store.userJoin(ch, "ann")).toBe(true);
-      expect(await store.userJoin(ch, "ann")).toBe(false);
-      expect(await store.userJoin(ch, "bob")).toBe(true);
-      expect(await store.userLeave(ch, "ann")).toBe(false);
-      expect(await store.userLeave(ch, "ann")).toBe(true);
-      expect(await store.userLeave(ch, "ann")).toBe(false);
-      expect(await store.userJoin(ch, "ann")).toBe(true);
+      expect(await store.userJoin(t, "ch", "ann", "h1")).toBe(true);
+      expect(await store.userJoin(t, "ch", "ann", "h2")).toBe(false);
+      expect(await store.userJoin(t, "ch", "bob", "h1")).toBe(true);
+      expect(await store.userJoin(t, "other", "ann", "h1")).toBe(true);
+      expect(await store.userLeave(t, "ch", "ann", "h1")).toBe(false);
+      expect(await store.userLeave(t, "ch", "ann", "h1")).toBe(false); // h1 holds no more of ann's
+      expect(await store.userLeave(t, "ch", "ann", "h2")).toBe(true);
+      expect(await store.userJoin(t, "ch", "ann", "h2")).toBe(true);
+    });
+
+    test(`${name}: beat() takes a dead host's connections off the member counts and answers the users it held last`, async () => {
+      const t = fresh("members");
+      const store = sut.store();
+      const options = { ttlMs: 150, vacateDelayMs: 0, graceMs: 0 };
+      await store.beat(t, "dead", options);
+      await store.userJoin(t, "room", "ann", "dead");
+      await store.userJoin(t, "room", "ann", "dead");
+      await store.userJoin(t, "room", "bob", "dead");
+      await store.beat(t, "alive", { ...options, ttlMs: 60_000 });
+      await store.userJoin(t, "room", "bob", "alive");
+      await Bun.sleep(250);
+      expect(await store.beat(t, "alive", { ...options, ttlMs: 60_000 })).toEqual({ vacated: [], left: [{ ch: "room", user: "ann" }] });
+      expect(await store.userLeave(t, "room", "bob", "alive")).toBe(true);
+      expect(await store.userJoin(t, "room", "ann", "alive")).toBe(true);
     });
 
     test(`${name}: every method rejects within a bounded time while the backend is down`, async () => {

@@ -7,7 +7,8 @@
  *   is `channel_occupied` (first host anywhere) or, after `vacateDelay` with nobody back,
  *   `channel_vacated` (last host anywhere). A beat every 5 s keeps this broker alive in
  *   the store: one killed without a goodbye leaves its channels within 15 s, and a
- *   vacate its host never confirmed is sent by whichever broker beats next past its due.
+ *   vacate its host never confirmed is sent by whichever broker beats next past its due;
+ *   its presence members leave too (member_removed for users it held the last connection of).
  * - Presence: `memberJoined`/`memberLeft` per connection; the store's per-user counts
  *   make `member_added`/`member_removed` once per user.
  * Work on one channel is chained, so its events are queued in the order they happened;
@@ -34,6 +35,14 @@ import { WebhookCounters, type WebhookStats } from "./WebhookCounters.ts";
 const beatEveryMs = 5000;
 /** How long a beat keeps a broker alive in the occupancy (ms): a killed host's channels are vacated within it. */
 const hostTtlMs = 15_000;
+
+/** How an anonymous member (no user) is counted: per connection. */
+const anonymous = "client:";
+
+/** Whether a target needs this broker's beat (occupancy or member counts that a dead host must leave). */
+function beats(target: WebhookTarget): boolean {
+  return ["channel_occupied", "channel_vacated", "member_added", "member_removed"].some((name) => target.wants(name as WebhookEventName));
+}
 
 export class BrokerWebhooks {
   readonly counters = new WebhookCounters();
@@ -67,7 +76,7 @@ export class BrokerWebhooks {
       this.#dispatchers.set(target.id, dispatcher);
       dispatcher.start();
     }
-    if (targets.some((t) => t.wants("channel_vacated") || t.wants("channel_occupied"))) {
+    if (targets.some(beats)) {
       void this.#ready.then(() => {
         if (this.#closed) return;
         this.#beat();
@@ -83,11 +92,17 @@ export class BrokerWebhooks {
    */
   #beat(): void {
     for (const target of this.#targets) {
-      if (!target.wants("channel_vacated") && !target.wants("channel_occupied")) continue;
+      if (!beats(target)) continue;
       const options = { ttlMs: hostTtlMs, vacateDelayMs: target.vacateDelay, graceMs: beatEveryMs };
       this.#chain("", async (store) => {
-        for (const ch of await store.beat(target.id, this.#host, options)) {
+        const { vacated, left } = await store.beat(target.id, this.#host, options);
+        for (const ch of vacated) {
           if (target.wants("channel_vacated", ch)) this.#chain(ch, () => this.#queueFor(target, webhookEvent("channel_vacated", { channel: ch })));
+        }
+        for (const { ch, user } of left) {
+          const member = user.startsWith(anonymous) ? { client: user.slice(anonymous.length), user: null, info: null } : { client: "", user, info: null };
+          const event = webhookEvent("member_removed", memberFields(ch, member));
+          if (target.accepts(event)) this.#chain(ch, () => this.#queueFor(target, event));
         }
       });
     }
@@ -146,19 +161,25 @@ export class BrokerWebhooks {
 
   /** A connection joined a presence channel (a new member entry). */
   memberJoined(ch: string, member: Member): void {
-    if (!this.wants("member_added", ch)) return;
-    const user = member.user ?? `client:${member.client}`;
-    this.#chain(ch, async (store) => {
-      if (await store.userJoin(ch, user)) this.#queue(webhookEvent("member_added", memberFields(ch, member)));
-    });
+    this.#member("member_added", ch, member);
   }
 
   /** A connection left a presence channel. */
   memberLeft(ch: string, member: Member): void {
-    if (!this.wants("member_removed", ch)) return;
-    const user = member.user ?? `client:${member.client}`;
+    this.#member("member_removed", ch, member);
+  }
+
+  /** Counted per target that takes member events (so each has its own dead-host sweep), told per user. */
+  #member(name: "member_added" | "member_removed", ch: string, member: Member): void {
+    const targets = this.#targets.filter((t) => t.wants("member_added", ch) || t.wants("member_removed", ch));
+    if (targets.length === 0) return;
+    const user = member.user ?? `${anonymous}${member.client}`;
     this.#chain(ch, async (store) => {
-      if (await store.userLeave(ch, user)) this.#queue(webhookEvent("member_removed", memberFields(ch, member)));
+      const event = webhookEvent(name, memberFields(ch, member));
+      for (const target of targets) {
+        const changed = name === "member_added" ? await store.userJoin(target.id, ch, user, this.#host) : await store.userLeave(target.id, ch, user, this.#host);
+        if (changed && target.accepts(event)) this.#queueFor(target, event);
+      }
     });
   }
 

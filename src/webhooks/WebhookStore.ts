@@ -21,12 +21,14 @@
  *   token when the last host left; `vacated(token)` answers true once, and only if no
  *   host occupied the channel since.
  * - Liveness: `beat` marks a host alive for `ttlMs`; a host that stops beating (killed)
- *   leaves every channel it occupied, as if it had vacated them. `beat` answers the
- *   channels whose pending vacate is `graceMs` past its due time (`vacateDelay` after it
- *   began) with nobody back and nobody having confirmed it: its holder died. Each such
- *   channel is answered once, to one caller, which sends channel_vacated.
- * - Members: `userJoin` answers true for a user's first connection in a channel,
- *   `userLeave` true when its last one left.
+ *   leaves every channel it occupied, as if it had vacated them, and its members' 
+ *   connections leave too. `beat` answers (`vacated`) the channels whose pending vacate
+ *   is `graceMs` past its due time (`vacateDelay` after it began) with nobody back and
+ *   nobody having confirmed it: its holder died; and (`left`) the users whose last
+ *   connection in a channel was the dead host's. Each is answered once, to one caller,
+ *   which sends channel_vacated or member_removed.
+ * - Members (per target, like occupancy): `userJoin` answers true for a user's first
+ *   connection in a channel (on any host), `userLeave` true when its last one left.
  * - When the backing store is unreachable, every method rejects within a bounded time.
  *
  * @example
@@ -62,6 +64,14 @@ export interface BeatOptions {
   graceMs: number;
 }
 
+/** What a beat found its dead hosts left behind. */
+export interface BeatResult {
+  /** Channels to send channel_vacated for. */
+  vacated: string[];
+  /** Users whose last connection in a channel was on a dead host: member_removed. */
+  left: Array<{ ch: string; user: string }>;
+}
+
 export interface WebhookStore {
   push(target: string, lanes: LanePush[], limit: number): Maybe<number>;
   claim(target: string, now: number, max: number, leaseMs: number): Maybe<Claim[]>;
@@ -72,9 +82,9 @@ export interface WebhookStore {
   occupy(target: string, ch: string, host: string): Maybe<boolean>;
   vacate(target: string, ch: string, host: string, delayMs: number): Maybe<string | null>;
   vacated(target: string, ch: string, token: string): Maybe<boolean>;
-  beat(target: string, host: string, options: BeatOptions): Maybe<string[]>;
-  userJoin(ch: string, user: string): Maybe<boolean>;
-  userLeave(ch: string, user: string): Maybe<boolean>;
+  beat(target: string, host: string, options: BeatOptions): Maybe<BeatResult>;
+  userJoin(target: string, ch: string, user: string, host: string): Maybe<boolean>;
+  userLeave(target: string, ch: string, user: string, host: string): Maybe<boolean>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@
  * const store = new MemoryWebhookStore();
  * store.push("t1", [{ lane: "chat", events: ['{"name":"subscribe"}'] }], 100);
  */
-import { type BeatOptions, type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
+import { type BeatOptions, type BeatResult, type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
 
 interface Lane {
   events: string[];
@@ -29,14 +29,16 @@ interface Occupancy {
   hosts: Map<string, number>;
   /** channel → its pending vacate */
   vacating: Map<string, { token: string; due: number }>;
+  /** `<ch>\n<user>` → connections, on every host */
+  users: Map<string, number>;
+  /** host → `<ch>\n<user>` → its connections */
+  usersByHost: Map<string, Map<string, number>>;
 }
 
 export class MemoryWebhookStore implements WebhookStore {
   readonly #queues = new Map<string, Queue>();
   /** target → who occupies which channel, who is alive, which vacates are pending */
   readonly #occupancies = new Map<string, Occupancy>();
-  /** channel → user → connections */
-  readonly #users = new Map<string, Map<string, number>>();
 
   #queue(target: string): Queue {
     let queue = this.#queues.get(target);
@@ -113,7 +115,7 @@ export class MemoryWebhookStore implements WebhookStore {
 
   #occupancy(target: string): Occupancy {
     let occupancy = this.#occupancies.get(target);
-    if (!occupancy) this.#occupancies.set(target, occupancy = { channels: new Map(), byHost: new Map(), hosts: new Map(), vacating: new Map() });
+    if (!occupancy) this.#occupancies.set(target, occupancy = { channels: new Map(), byHost: new Map(), hosts: new Map(), vacating: new Map(), users: new Map(), usersByHost: new Map() });
     return occupancy;
   }
 
@@ -152,44 +154,62 @@ export class MemoryWebhookStore implements WebhookStore {
     return true;
   }
 
-  beat(target: string, host: string, options: BeatOptions): string[] {
+  beat(target: string, host: string, options: BeatOptions): BeatResult {
     const occupancy = this.#occupancy(target);
     const now = Date.now();
+    const left: BeatResult["left"] = [];
     occupancy.hosts.set(host, now + options.ttlMs);
     for (const [other, until] of occupancy.hosts) {
       if (until > now) continue;
       for (const ch of occupancy.byHost.get(other) ?? []) this.#leave(occupancy, ch, other, options.vacateDelayMs, "swept");
+      for (const [key, n] of occupancy.usersByHost.get(other) ?? []) {
+        if (!this.#userDown(occupancy, key, n)) continue;
+        const at = key.indexOf("\n");
+        left.push({ ch: key.slice(0, at), user: key.slice(at + 1) });
+      }
       occupancy.byHost.delete(other);
+      occupancy.usersByHost.delete(other);
       occupancy.hosts.delete(other);
     }
-    const due: string[] = [];
+    const vacated: string[] = [];
     for (const [ch, { due: at }] of occupancy.vacating) {
       if (at + options.graceMs > now) continue;
       occupancy.vacating.delete(ch);
-      due.push(ch);
+      vacated.push(ch);
     }
-    return due;
+    return { vacated, left };
   }
 
-  userJoin(ch: string, user: string): boolean {
-    let users = this.#users.get(ch);
-    if (!users) this.#users.set(ch, users = new Map());
-    const count = (users.get(user) ?? 0) + 1;
-    users.set(user, count);
+  userJoin(target: string, ch: string, user: string, host: string): boolean {
+    const occupancy = this.#occupancy(target);
+    const key = `${ch}\n${user}`;
+    let mine = occupancy.usersByHost.get(host);
+    if (!mine) occupancy.usersByHost.set(host, mine = new Map());
+    mine.set(key, (mine.get(key) ?? 0) + 1);
+    const count = (occupancy.users.get(key) ?? 0) + 1;
+    occupancy.users.set(key, count);
     return count === 1;
   }
 
-  userLeave(ch: string, user: string): boolean {
-    const users = this.#users.get(ch);
-    const count = users?.get(user);
-    if (!users || count === undefined) return false;
-    if (count > 1) {
-      users.set(user, count - 1);
+  userLeave(target: string, ch: string, user: string, host: string): boolean {
+    const occupancy = this.#occupancy(target);
+    const key = `${ch}\n${user}`;
+    const mine = occupancy.usersByHost.get(host);
+    const held = mine?.get(key);
+    if (held === undefined) return false;
+    if (held > 1) mine!.set(key, held - 1);
+    else mine!.delete(key);
+    return this.#userDown(occupancy, key, 1);
+  }
+
+  /** `n` connections of a user left; true when none is left. */
+  #userDown(occupancy: Occupancy, key: string, n: number): boolean {
+    const count = (occupancy.users.get(key) ?? 0) - n;
+    if (count > 0) {
+      occupancy.users.set(key, count);
       return false;
     }
-    users.delete(user);
-    if (users.size === 0) this.#users.delete(ch);
-    return true;
+    return occupancy.users.delete(key);
   }
 
   async close(): Promise<void> {}

@@ -2,8 +2,8 @@
  * The Redis webhook store, shared by every host: each target's queue, occupancy and the
  * member counts live in Redis (see redisScripts.ts for the keys), so events queued by a
  * host that is killed are delivered by whichever host claims them next (its lease ends
- * after `leaseMs`), the restarted one included. A target's keys sit on the shard of
- * `wh:<target>`; member counts on the channel's shard.
+ * after `leaseMs`), the restarted one included. A target's keys (its queue,
+ * occupancy and member counts) sit on the shard of `wh:<target>`.
  *
  * It is made by the Redis cluster engine, which hands it `send` (one command on the shard
  * of a key), rejecting with ErrorName.Broker within the engine's timeout when Redis is
@@ -14,8 +14,8 @@
  * await store.push("t1", [{ lane: "chat", events: ['{"name":"subscribe"}'] }], 100_000);
  */
 import { createHash } from "node:crypto";
-import { type BeatOptions, type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
-import { ackScript, beatScript, claimScript, occupyScript, pushScript, retryScript, userScript, vacatedScript, vacateScript } from "./redisScripts.ts";
+import { type BeatOptions, type BeatResult, type Claim, type LanePush, leaseToken, type WebhookStore } from "./WebhookStore.ts";
+import { ackScript, beatScript, claimScript, occupyScript, pushScript, retryScript, userJoinScript, userLeaveScript, vacatedScript, vacateScript } from "./redisScripts.ts";
 
 export interface RedisWebhookOptions {
   prefix: string;
@@ -74,21 +74,28 @@ export class RedisWebhookStore implements WebhookStore {
     return typeof token === "string" ? token : null;
   }
 
-  async beat(target: string, host: string, options: BeatOptions): Promise<string[]> {
-    const due = await this.#eval(target, beatScript, [this.#base(target), host, String(options.ttlMs), String(options.vacateDelayMs), String(options.graceMs)]);
-    return (due as unknown[]).map(String);
+  async beat(target: string, host: string, options: BeatOptions): Promise<BeatResult> {
+    const [vacated, left] = await this.#eval(target, beatScript, [this.#base(target), host, String(options.ttlMs), String(options.vacateDelayMs), String(options.graceMs)]) as [unknown[], unknown[]];
+    return {
+      vacated: vacated.map(String),
+      left: left.map((key) => {
+        const text = String(key);
+        const at = text.indexOf("\n");
+        return { ch: text.slice(0, at), user: text.slice(at + 1) };
+      }),
+    };
   }
 
   async vacated(target: string, ch: string, token: string): Promise<boolean> {
     return await this.#eval(target, vacatedScript, [this.#base(target), ch, token]) === 1;
   }
 
-  async userJoin(ch: string, user: string): Promise<boolean> {
-    return await this.#evalOn(ch, userScript, [`${this.#options.prefix}whu:${ch}`, user, "1"]) === 1;
+  async userJoin(target: string, ch: string, user: string, host: string): Promise<boolean> {
+    return await this.#eval(target, userJoinScript, [this.#base(target), ch, user, host]) === 1;
   }
 
-  async userLeave(ch: string, user: string): Promise<boolean> {
-    return await this.#evalOn(ch, userScript, [`${this.#options.prefix}whu:${ch}`, user, "-1"]) === 1;
+  async userLeave(target: string, ch: string, user: string, host: string): Promise<boolean> {
+    return await this.#eval(target, userLeaveScript, [this.#base(target), ch, user, host]) === 1;
   }
 
   async close(): Promise<void> {}

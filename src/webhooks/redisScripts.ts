@@ -10,7 +10,8 @@
  * - `Bocc:<ch>`  set of hosts occupying the channel; `Bhch:<host>` the channels a host occupies
  * - `Bvac:<ch>`  token of a pending vacate; `Bvacs` zset channel → when it is due (Redis time)
  * - `Bhosts`     zset host → when its liveness ends (Redis time), refreshed by its beat
- * and `Pwhu:<ch>` hash user → connections (member_added/member_removed).
+ * - `Bu:<ch>`    hash user → connections on every host; `Bhu:<host>` hash `<ch>\n<user>` →
+ *                that host's connections (a dead host's are taken off by the sweep)
  * Every change is one script, so hosts racing on one lane or channel see one order.
  *
  * @example
@@ -136,16 +137,27 @@ return false
 
 /**
  * ARGV: base, host, ttl ms, vacate delay ms, grace ms. Keeps the host alive; removes dead
- * hosts from their channels; returns the channels whose pending vacate is past due + grace
- * (taken: nobody else gets them).
+ * hosts from their channels and their connections from the member counts; returns
+ * { channels whose pending vacate is past due + grace (taken: nobody else gets them),
+ * `<ch>\n<user>` of users who had their last connection on a dead host }.
  */
 export const beatScript = nowFunction + leaveFunction + `
 local base, host, ttl, delay, grace = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = nowMs()
 redis.call('ZADD', base .. 'hosts', now + ttl, host)
+local left = {}
 for _, dead in ipairs(redis.call('ZRANGEBYSCORE', base .. 'hosts', '-inf', now)) do
   for _, ch in ipairs(redis.call('SMEMBERS', base .. 'hch:' .. dead)) do leave(base, ch, dead, 'swept', delay, now) end
-  redis.call('DEL', base .. 'hch:' .. dead)
+  local held = redis.call('HGETALL', base .. 'hu:' .. dead)
+  for i = 1, #held, 2 do
+    local at = string.find(held[i], '\\n', 1, true)
+    local ch, user = string.sub(held[i], 1, at - 1), string.sub(held[i], at + 1)
+    if redis.call('HINCRBY', base .. 'u:' .. ch, user, -tonumber(held[i + 1])) <= 0 then
+      redis.call('HDEL', base .. 'u:' .. ch, user)
+      table.insert(left, held[i])
+    end
+  end
+  redis.call('DEL', base .. 'hch:' .. dead, base .. 'hu:' .. dead)
   redis.call('ZREM', base .. 'hosts', dead)
 end
 local out = {}
@@ -153,7 +165,7 @@ for _, ch in ipairs(redis.call('ZRANGEBYSCORE', base .. 'vacs', '-inf', now - gr
   redis.call('ZREM', base .. 'vacs', ch)
   if redis.call('DEL', base .. 'vac:' .. ch) == 1 and redis.call('SCARD', base .. 'occ:' .. ch) == 0 then table.insert(out, ch) end
 end
-return out
+return { out, left }
 `;
 
 /** ARGV: base, ch, token. Returns 1 once when that vacate still stands. */
@@ -165,12 +177,25 @@ redis.call('ZREM', base .. 'vacs', ch)
 return 1
 `;
 
-/** ARGV: key, user, delta (1 or -1). Returns 1 on a first join or a last leave. */
-export const userScript = `
-local key, user, delta = ARGV[1], ARGV[2], tonumber(ARGV[3])
-if delta < 0 and redis.call('HEXISTS', key, user) == 0 then return 0 end
-local count = redis.call('HINCRBY', key, user, delta)
-if count <= 0 then redis.call('HDEL', key, user) return 1 end
-if delta > 0 and count == 1 then return 1 end
+/** ARGV: base, ch, user, host. Returns 1 for the user's first connection in the channel. */
+export const userJoinScript = `
+local base, ch, user, host = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+redis.call('HINCRBY', base .. 'hu:' .. host, ch .. '\\n' .. user, 1)
+if redis.call('HINCRBY', base .. 'u:' .. ch, user, 1) == 1 then return 1 end
+return 0
+`;
+
+/** ARGV: base, ch, user, host. Returns 1 when the user's last connection in the channel left. */
+export const userLeaveScript = `
+local base, ch, user, host = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local key = ch .. '\\n' .. user
+local held = redis.call('HGET', base .. 'hu:' .. host, key)
+if not held then return 0 end
+if tonumber(held) <= 1 then redis.call('HDEL', base .. 'hu:' .. host, key)
+else redis.call('HINCRBY', base .. 'hu:' .. host, key, -1) end
+if redis.call('HINCRBY', base .. 'u:' .. ch, user, -1) <= 0 then
+  redis.call('HDEL', base .. 'u:' .. ch, user)
+  return 1
+end
 return 0
 `;
