@@ -20,8 +20,8 @@ export interface Publication {
   /**
    * A client id this publication is not delivered to: a Pusher client event's sender, or
    * the HTTP API's `socket_id`. It travels worker → broker → workers, and to other hosts
-   * through the cluster engine on ephemeral channels (the HTTP request may reach another
-   * host than the client's); kept channels' publications carry none across hosts.
+   * through the cluster engine (the HTTP request may reach another host than the
+   * client's), on kept channels inside the Redis history store's message too.
    */
   skip?: string;
 }
