@@ -34,6 +34,8 @@ type PubMessage = Extract<WorkerToBroker, { t: "pub" }>;
 
 /** How long a restarted broker holds publications for workers that have not resynced. */
 const resyncTimeout = 2000;
+/** How often a broker confirms forwarded publications to their workers (`fwd`), at most. */
+const confirmEveryMs = 5;
 /** Longest a subscribe waits for the engine to confirm before it is acknowledged anyway. */
 const engineSubscribeTimeout = 5000;
 
@@ -312,8 +314,9 @@ export class Broker {
 
   #confirm(link: WorkerLink, s: number): void {
     this.#forwarded.set(link, s);
-    // A timer, not a microtask: it runs after the batches of this turn's deliveries have been posted.
-    this.#fwdTimer ??= setTimeout(this.#sendConfirmations, 0);
+    // A timer, not a microtask: it runs after the batches of this turn's deliveries have
+    // been posted; a few ms, so a steady stream costs ~200 confirmations a second, not one per turn.
+    this.#fwdTimer ??= setTimeout(this.#sendConfirmations, confirmEveryMs);
   }
 
   readonly #sendConfirmations = () => {
