@@ -233,6 +233,33 @@ describe("BrokerWebhooks members (2 worker threads)", () => {
   }, 60_000);
 });
 
+describe("BrokerWebhooks after a broker restart (memory engine)", () => {
+  test("BrokerWebhooks counts a restarted broker's resynced members silently: no second member_added, and their leave is member_removed", async () => {
+    const hooks = receiver();
+    const server = await start({
+      workers: 1, channels: [{ match: "room/*", presence: true }],
+      webhooks: [{ url: hooks.url, secret, events: ["member_added", "member_removed"], batchMs: 10 }],
+    });
+    const ann = await connect(server, "ann");
+    await subscribe(ann, "room/9");
+    await hooks.until((events) => named(events, "member_added", "room/9").length === 1);
+    const restarted = server.supervisor!.nextStart("broker", 0);
+    server.supervisor!.kill("broker", 0);
+    await restarted;
+    // Answered by the new broker once the worker has resynced its members.
+    for (let i = 0; i < 100; i++) {
+      const members = await request(ann, "#presence", { channel: "room/9" }).catch(() => null);
+      if (Array.isArray(members) && members.length === 1) break;
+      await Bun.sleep(20);
+    }
+    const bob = await connect(server, "bob");
+    await subscribe(bob, "room/9");
+    await unsubscribe(ann, "room/9");
+    await hooks.until((events) => named(events, "member_removed", "room/9").length === 1);
+    expect(hooks.events.map((e) => `${e.name} ${e.user}`)).toEqual(["member_added ann", "member_added bob", "member_removed ann"]);
+  }, 60_000);
+});
+
 describe("Dispatcher and the bounded queue (a real scx process)", () => {
   test("Dispatcher logs a target that keeps failing; past queueLimit new events are dropped, logged and counted on /metrics", async () => {
     const { mkdtempSync, writeFileSync } = await import("node:fs");

@@ -23,7 +23,7 @@ type PresenceAck = Extract<BrokerToWorker, { t: "presenceAck" }>;
 
 export class BrokerPresence {
   readonly #find: (channel: string) => ChannelNamespace | null;
-  readonly #members: { memberJoined(ch: string, member: Member): void; memberLeft(ch: string, member: Member): void } | null;
+  readonly #members: { memberJoined(ch: string, member: Member, silent?: boolean): void; memberLeft(ch: string, member: Member): void } | null;
   #store: PresenceStore;
   /** worker id → channel → client → the member that worker registered there */
   readonly #byWorker = new Map<number, Map<string, Map<string, Member>>>();
@@ -36,7 +36,7 @@ export class BrokerPresence {
     options: {
       pusherPresence?: boolean;
       /** Told of every member entry added or removed (webhooks' member_added/member_removed). */
-      members?: { memberJoined(ch: string, member: Member): void; memberLeft(ch: string, member: Member): void } | null;
+      members?: { memberJoined(ch: string, member: Member, silent?: boolean): void; memberLeft(ch: string, member: Member): void } | null;
     } = {},
   ) {
     this.#find = namespaceMatcher(namespaces, options);
@@ -86,7 +86,8 @@ export class BrokerPresence {
     const announce = this.#find(ch)?.joinLeave ?? false;
     const added = this.#store.add(ch, member, announce);
     const then = (isNew: boolean) => {
-      if (isNew && !silent) this.#members?.memberJoined(ch, member);
+      // Silent (a restarted broker's resync, the member maybe still in a shared store): counted again, announced to nobody.
+      if (isNew || silent) this.#members?.memberJoined(ch, member, silent);
       if (isNew && announce && !silent && !this.#store.publishesToHosts) this.deliver({ ch, join: true, member });
     };
     if (!(added instanceof Promise)) return then(added);

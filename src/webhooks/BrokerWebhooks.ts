@@ -159,9 +159,9 @@ export class BrokerWebhooks {
     });
   }
 
-  /** A connection joined a presence channel (a new member entry). */
-  memberJoined(ch: string, member: Member): void {
-    this.#member("member_added", ch, member);
+  /** A connection joined a presence channel (a new member entry); `silent`: a restarted broker's resync, counted but not sent. */
+  memberJoined(ch: string, member: Member, silent = false): void {
+    this.#member("member_added", ch, member, silent);
   }
 
   /** A connection left a presence channel. */
@@ -170,7 +170,7 @@ export class BrokerWebhooks {
   }
 
   /** Counted per target that takes member events (so each has its own dead-host sweep), told per user. */
-  #member(name: "member_added" | "member_removed", ch: string, member: Member): void {
+  #member(name: "member_added" | "member_removed", ch: string, member: Member, silent = false): void {
     const targets = this.#targets.filter((t) => t.wants("member_added", ch) || t.wants("member_removed", ch));
     if (targets.length === 0) return;
     const user = member.user ?? `${anonymous}${member.client}`;
@@ -178,7 +178,7 @@ export class BrokerWebhooks {
       const event = webhookEvent(name, memberFields(ch, member));
       for (const target of targets) {
         const changed = name === "member_added" ? await store.userJoin(target.id, ch, user, this.#host) : await store.userLeave(target.id, ch, user, this.#host);
-        if (changed && target.accepts(event)) this.#queueFor(target, event);
+        if (changed && !silent && target.accepts(event)) this.#queueFor(target, event);
       }
     });
   }
