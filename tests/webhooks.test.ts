@@ -234,11 +234,11 @@ describe("BrokerWebhooks members (2 worker threads)", () => {
 });
 
 describe("BrokerWebhooks after a broker restart (memory engine)", () => {
-  test("BrokerWebhooks counts a restarted broker's resynced members silently: no second member_added, and their leave is member_removed", async () => {
+  test("BrokerWebhooks counts a restarted broker's resynced channels and members silently: no second channel_occupied or member_added, and their leave is member_removed", async () => {
     const hooks = receiver();
     const server = await start({
       workers: 1, channels: [{ match: "room/*", presence: true }],
-      webhooks: [{ url: hooks.url, secret, events: ["member_added", "member_removed"], batchMs: 10 }],
+      webhooks: [{ url: hooks.url, secret, events: ["member_added", "member_removed", "channel_occupied"], batchMs: 10 }],
     });
     const ann = await connect(server, "ann");
     await subscribe(ann, "room/9");
@@ -256,7 +256,7 @@ describe("BrokerWebhooks after a broker restart (memory engine)", () => {
     await subscribe(bob, "room/9");
     await unsubscribe(ann, "room/9");
     await hooks.until((events) => named(events, "member_removed", "room/9").length === 1);
-    expect(hooks.events.map((e) => `${e.name} ${e.user}`)).toEqual(["member_added ann", "member_added bob", "member_removed ann"]);
+    expect(hooks.events.map((e) => `${e.name} ${e.user ?? e.channel}`)).toEqual(["channel_occupied room/9", "member_added ann", "member_added bob", "member_removed ann"]);
   }, 60_000);
 });
 

@@ -213,7 +213,7 @@ export class Broker {
       case "wh":
         return this.webhooks?.event(message.ev);
       case "resync":
-        for (const channel of message.chs) this.#add(id, channel);
+        for (const channel of message.chs) this.#add(id, channel, true);
         for (const { ch, member } of message.members ?? []) void this.#presence.join(id, ch, member, true);
         if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
         return;
@@ -275,12 +275,13 @@ export class Broker {
   }
 
   /** Register a worker's interest; returns the engine's subscribe while it is still under way. */
-  #add(id: number, channel: string): Promise<void> | undefined {
+  #add(id: number, channel: string, resync = false): Promise<void> | undefined {
     let ids = this.#channels.get(channel);
     if (!ids) {
       this.#channels.set(channel, ids = new Set());
       this.#engineSubscribe(channel);
-      this.webhooks?.occupied(channel);
+      // A restarted broker's resync: its channels were occupied all along (webhooks count them, tell nobody).
+      this.webhooks?.occupied(channel, resync);
     }
     ids.add(id);
     return this.#subscribing.get(channel);

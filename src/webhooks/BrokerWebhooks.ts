@@ -125,14 +125,14 @@ export class BrokerWebhooks {
     this.#chain(event.channel ?? "", () => this.#queue(event));
   }
 
-  /** The first subscriber of a channel on this host arrived. */
-  occupied(ch: string): void {
+  /** The first subscriber of a channel on this host arrived; `silent`: a restarted broker's resync (counted, not sent). */
+  occupied(ch: string, silent = false): void {
     const targets = this.#targets.filter((t) => t.wants("channel_occupied", ch) || t.wants("channel_vacated", ch));
     if (targets.length === 0) return;
     this.#chain(ch, async (store) => {
       const event = webhookEvent("channel_occupied", { channel: ch });
       for (const target of targets) {
-        if (await store.occupy(target.id, ch, this.#host) && target.wants("channel_occupied", ch)) this.#queueFor(target, event);
+        if (await store.occupy(target.id, ch, this.#host) && !silent && target.wants("channel_occupied", ch)) this.#queueFor(target, event);
       }
     });
   }

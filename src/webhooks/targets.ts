@@ -16,7 +16,7 @@
 import { createHash, createHmac } from "node:crypto";
 import type { Config } from "../config/schema.ts";
 import type { WebhookEventName } from "../config/webhooks.ts";
-import { type ChannelNamespace, namespaceMatcher } from "../config/channels.ts";
+import { type ChannelNamespace, namespaceMatcher } from "../config/namespaces.ts";
 import type { WebhookEvent } from "./WebhookEvent.ts";
 
 export interface WebhookTarget {
