@@ -13,7 +13,7 @@
  */
 import type { HistoryStore, KeepOptions, ReadResult } from "../history/HistoryStore.ts";
 import type { StreamPosition } from "../protocol/publication.ts";
-import { type ChannelNamespace, namespaceMatcher } from "../config/channels.ts";
+import { type ChannelNamespace, namespaceMatcher } from "../config/namespaces.ts";
 import type { SubRead } from "../threads/messages.ts";
 
 /**

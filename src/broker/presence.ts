@@ -15,7 +15,7 @@ import type { PresenceEvent, PresenceStore } from "../presence/PresenceStore.ts"
 import type { Member } from "../protocol/presence.ts";
 import type { BrokerToWorker, ErrorRecord } from "../threads/messages.ts";
 import type { Logger } from "../log/logger.ts";
-import { type ChannelNamespace, hasPresence, namespaceMatcher } from "../config/channels.ts";
+import { type ChannelNamespace, hasPresence, namespaceMatcher } from "../config/namespaces.ts";
 import { ErrorName } from "../protocol/errorNames.ts";
 import { whenReady } from "./history.ts";
 

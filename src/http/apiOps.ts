@@ -19,7 +19,7 @@
 import type { ControlHandlers } from "../control/ControlHandlers.ts";
 import type { SocketWorker } from "../worker/SocketWorker.ts";
 import type { ServerSocket } from "../worker/ServerSocket.ts";
-import { type ChannelNamespace, namespaceMatcher } from "../config/channels.ts";
+import { type ChannelNamespace, namespaceMatcher } from "../config/namespaces.ts";
 import { CloseCode } from "../protocol/closeCodes.ts";
 
 /** Which sockets an op is about. */

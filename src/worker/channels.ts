@@ -22,7 +22,7 @@ import type { Member } from "../protocol/presence.ts";
 import type { BrokerToWorker } from "../threads/messages.ts";
 import type { Publication, StreamPosition } from "../protocol/publication.ts";
 import type { ServeHandle } from "../runtime/runtime.ts";
-import { type ChannelNamespace, keepsPublications, namespaceMatcher } from "../config/channels.ts";
+import { type ChannelNamespace, keepsPublications, namespaceMatcher } from "../config/namespaces.ts";
 import type { Frame } from "../protocol/codec.ts";
 import { namedError } from "../protocol/errorNames.ts";
 import type { BrokerLinks } from "./brokerLinks.ts";

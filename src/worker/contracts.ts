@@ -11,7 +11,7 @@
  * const contracts = new Contracts((z) => ({ channels: { "chat/*": z.object({ text: z.string() }) } }), z);
  * contracts.checkPublish("chat/1", { text: 1 }); // { error: ValidationError, issues: [{ path: ["text"], ... }] }
  */
-import { type ChannelNamespace, namespaceMatcher } from "../config/channels.ts";
+import { type ChannelNamespace, namespaceMatcher } from "../config/namespaces.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 
 /** The slice of a zod schema scx uses (so this file needs no zod import). */

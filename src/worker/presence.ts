@@ -15,7 +15,7 @@ import type { Member, PresenceStats } from "../protocol/presence.ts";
 import type { BrokerToWorker } from "../threads/messages.ts";
 import type { ServerSocket } from "./ServerSocket.ts";
 import type { SocketWorker } from "./SocketWorker.ts";
-import { hasPresence } from "../config/channels.ts";
+import { hasPresence } from "../config/namespaces.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 import { Reserved } from "../protocol/packets.ts";
 
