@@ -15,8 +15,12 @@ declare const process: any;
 /** The outbound buffer when the caller sets none (scx always does: \`limits.outboundBuffer\`). */
 const defaultOutboundBuffer = 16 * 1024 * 1024;
 
+/** Where a connection's data object keeps its BunConnection (the data is always an object: ConnectionData). */
+const connOf = Symbol("scx.connection");
+
 type BunWs = {
-  data: { user: unknown; conn?: WsConnection<unknown> };
+  /** The caller's data object itself, with its BunConnection under `connOf` (no wrapper object per connection). */
+  data: { [connOf]?: WsConnection<unknown> };
   send(frame: string | Uint8Array): number;
   close(code?: number, reason?: string): void;
   terminate(): void;
@@ -35,7 +39,7 @@ class BunConnection implements WsConnection<unknown> {
   /** The caller's data, read once: `ws.data` is a native getter, and every frame asks for it. */
   readonly data: unknown;
   constructor(private readonly ws: BunWs) {
-    this.data = ws.data.user;
+    this.data = ws.data;
   }
   send(frame: string | Uint8Array): number {
     const result = this.ws.send(frame);
@@ -92,7 +96,7 @@ function writeOut(fd: 1 | 2, text: string): void {
 }
 
 function wrap(ws: BunWs): WsConnection<unknown> {
-  return ws.data.conn ??= new BunConnection(ws);
+  return ws.data[connOf] ??= new BunConnection(ws);
 }
 
 /** Bun.serve with scx's WebSocket settings; throws when the address cannot be bound. */
@@ -105,7 +109,7 @@ function bunServe<T>(options: ServeOptions<T>): ServeHandle {
     fetch(request: Request, srv: any) {
       return options.fetch(request, {
         upgrade(req: Request, data: T) {
-          return srv.upgrade(req, { data: { user: data } }) ? undefined : new Response("Upgrade failed", { status: 400 });
+          return srv.upgrade(req, { data }) ? undefined : new Response("Upgrade failed", { status: 400 });
         },
       });
     },

@@ -16,6 +16,7 @@ import { dehydrateError, hydrateError } from "../protocol/dehydrate.ts";
 import { Reserved } from "../protocol/packets.ts";
 import type { SignOptions } from "../auth/AuthEngine.ts";
 import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
+import { ChannelSet } from "./ChannelSet.ts";
 
 export type SocketState = "connecting" | "open" | "closed";
 
@@ -26,6 +27,22 @@ interface PendingInvoke { event: string; resolve(data: unknown): void; reject(er
  * headers. Not the Request itself, which costs about a kilobyte per idle connection.
  */
 export interface SocketRequest { url: string; headers: Headers }
+
+/** Headers of the WebSocket upgrade itself: spent once the connection is open, so not kept. */
+const upgradeOnly = new Set(["connection", "upgrade", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions"]);
+
+/**
+ * What a socket keeps of its upgrade request: its URL and its headers but the upgrade's
+ * own (`sec-websocket-key` and the like, about a third of a typical request's).
+ *
+ * @example
+ * const kept = socketRequest(request); // kept.headers.get("cookie"), kept.url
+ */
+export function socketRequest(request: Request): SocketRequest {
+  const headers = new Headers();
+  for (const [name, value] of request.headers) if (!upgradeOnly.has(name)) headers.append(name, value);
+  return { url: request.url, headers };
+}
 
 /** What the runtime keeps for each connection; `pusher`: the app key of a Pusher connection (`/app/{key}`). */
 export interface ConnectionData { socket: ServerSocket | null; request: SocketRequest; pusher?: string }
@@ -40,13 +57,13 @@ export class ServerSocket {
   state: SocketState = "connecting";
   authToken: Record<string, unknown> | null = null;
   signedAuthToken: string | null = null;
-  /** Channels this socket is subscribed to. */
-  readonly channels = new Set<string>();
+  /** Channels this socket is subscribed to (Set-like; one channel costs no Set). */
+  readonly channels = new ChannelSet();
   /** Last time anything arrived (pong or packet), for the pong timeout. */
   lastSeen = Date.now();
   handshakeTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Inbound frames waiting while an earlier one is still being handled (async middleware). */
-  readonly inbound: Frame[] = [];
+  /** Inbound frames waiting while an earlier one is still being handled (async middleware); made on first use. */
+  #inbound: Frame[] | null = null;
   busy = false;
   #cid = 0;
   /** Server invokes awaiting the client's reply; created on first use (most sockets never need it). */
@@ -54,6 +71,16 @@ export class ServerSocket {
 
   get #pending(): Map<number, PendingInvoke> {
     return this.#pendingMap ??= new Map();
+  }
+
+  /** The queue of inbound frames waiting their turn (created on first use). */
+  get inbound(): Frame[] {
+    return this.#inbound ??= [];
+  }
+
+  /** Whether inbound frames are waiting (without creating the queue). */
+  get queued(): boolean {
+    return this.#inbound !== null && this.#inbound.length > 0;
   }
 
   constructor(
@@ -212,6 +239,6 @@ export class ServerSocket {
       this.#pendingMap!.delete(cid);
     }
     for (const channel of [...this.channels]) this.worker.unsubscribeSocket(this, channel);
-    this.inbound.length = 0;
+    this.#inbound = null;
   }
 }

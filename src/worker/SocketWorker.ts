@@ -25,7 +25,7 @@ import { resyncCaps } from "./connectionCaps.ts";
 import { BrokerLinks } from "./brokerLinks.ts";
 import { ChannelTable, type Listener, type SubscribeOptions } from "./channels.ts";
 import { WorkerPresence } from "./presence.ts";
-import { keepsPublications } from "../config/channels.ts";
+import { keepsPublications } from "../config/namespaces.ts";
 import { WorkerCounters } from "../metrics/WorkerCounters.ts";
 import type { WorkerStats } from "../metrics/ThreadStats.ts";
 import { wallClock } from "../metrics/wallClock.ts";
@@ -204,7 +204,8 @@ export class SocketWorker extends Emitter<WorkerEvents> {
    */
   subscribeSocket(socket: ServerSocket, channel: string, options: SubscribeOptions): void | Promise<void> {
     if (socket.channels.has(channel)) return this.channels.again(channel, options);
-    socket.channels.add(channel);
+    // The table's copy of the name where there is one: one string per channel, not per socket.
+    socket.channels.add(this.channels.get(channel)?.name ?? channel);
     this.emit("subscription", socket, channel);
     options.member = this.presence.join(socket, channel, options.info, options.user);
     return this.channels.subscribe(socket, channel, options);

@@ -34,7 +34,7 @@ export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: F
 
 async function drain(worker: SocketWorker, socket: ServerSocket): Promise<void> {
   try {
-    while (socket.inbound.length > 0 && socket.state !== "closed") {
+    while (socket.queued && socket.state !== "closed") {
       await handleFrame(worker, socket, socket.inbound.shift()!);
     }
   } catch (error) {
