@@ -11,6 +11,9 @@ import { quickConfig, tableFlag, tableOverrides } from "../src/config/quickConfi
 import { envOverrides } from "../src/config/envOverrides.ts";
 import { configFlag } from "../src/config/configFlags.ts";
 import { leaves } from "../src/config/schemaWalk.ts";
+import { buildSchemaTable } from "../src/config/buildSchemaTable.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 let table: SchemaTable;
 beforeAll(async () => { table = await loadSchemaTable(); });
@@ -82,3 +85,39 @@ describe("schemaTable", () => {
     expect(table.leaves.map((leaf) => leaf.path.join("."))).toEqual(leaves().map((leaf) => leaf.path.join(".")));
   });
 });
+
+describe("the baked schema table (as scripts/build.ts gives the binary)", () => {
+  const root = new URL("..", import.meta.url).pathname;
+  const dir = mkdtempSync(`${tmpdir()}/scx-startup-`);
+  const define = `globalThis.SCX_SCHEMA_TABLE=${JSON.stringify(buildSchemaTable())}`;
+  writeFileSync(`${dir}/good.yaml`, "port: 9000\nlogLevel: debug\nauth:\n  key: s3cret\n");
+  writeFileSync(`${dir}/bad.yaml`, "port: 9000\nlogLevel: loud\n");
+  writeFileSync(`${dir}/modules.ts`, `
+    import { loadConfigFile } from "${root}src/server/loadConfigFile.ts";
+    import { bunRuntime } from "${root}src/runtime/bun.ts";
+    const { config } = await loadConfigFile(bunRuntime, process.argv[2], "${dir}", []);
+    const zod = Object.keys(require.cache).filter((key) => key.includes("/node_modules/zod/")).length;
+    console.log(JSON.stringify({ port: config.port, logLevel: config.logLevel, zod }));
+  `);
+  const run = (args: string[], env: Record<string, string> = {}) => {
+    const proc = Bun.spawnSync([process.execPath, "--define", define, ...args], { cwd: dir, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+    return { code: proc.exitCode, out: proc.stdout.toString(), err: proc.stderr.toString() };
+  };
+
+  test("loadConfigFile() builds a plain config without loading zod, and with it when the table is not baked in", () => {
+    expect(JSON.parse(run([`${dir}/modules.ts`, "good.yaml"]).out)).toEqual({ port: 9000, logLevel: "debug", zod: 0 });
+    const unbaked = Bun.spawnSync([process.execPath, `${dir}/modules.ts`, "good.yaml"], { cwd: dir, stdout: "pipe" });
+    expect(JSON.parse(unbaked.stdout.toString()).zod).toBeGreaterThan(0);
+  });
+
+  test("scx check with the baked table still names file, line and column of a bad value, and the variable of a bad override", () => {
+    expect(run([`${root}cli.ts`, "check", "good.yaml"])).toMatchObject({ code: 0, out: `${dir}/good.yaml: valid\n` });
+    const bad = run([`${root}cli.ts`, "check", "bad.yaml"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('bad.yaml:2:11: logLevel: expected one of "debug", "info", "warn", "error", "silent", found "loud"');
+    const env = run([`${root}cli.ts`, "check", "good.yaml"], { SCX_PORT: "eighty" });
+    expect(env.code).toBe(2);
+    expect(env.err).toContain("SCX_PORT");
+  });
+});
+

@@ -17,6 +17,7 @@ type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; options?:
   values?: unknown[]; entries?: Record<string, unknown>; coerce?: boolean; shape?: Record<string, z.ZodType> };
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
+/** The table for the current schema (see the module comment). */
 export function buildSchemaTable(): SchemaTable {
   const defaults = configSchema.parse({});
   const objects: Record<string, string[]> = {};

@@ -40,7 +40,13 @@ export function tableFlag(table: SchemaTable, name: string, raw: string): EnvOve
   return leaf && { name, path: leaf.path, value: coerce(raw, new Set(leaf.types)) };
 }
 
-/** The config for `data` (a parsed file) with `overrides` applied, or null when zod must judge. */
+/**
+ * The config for `data` (a parsed file) with `overrides` applied, or null when zod must judge.
+ *
+ * @example
+ * quickConfig(table, { port: 9000 }, [])?.port; // 9000
+ * quickConfig(table, { port: -1 }, []); // null: parseConfig reports it
+ */
 export function quickConfig(table: SchemaTable, data: unknown, overrides: readonly EnvOverride[]): Config | null {
   const byPath = new Map(table.leaves.map((leaf) => [leaf.path.join("."), leaf]));
   const values = new Map<string, unknown>();
@@ -94,7 +100,12 @@ function plainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** Whether zod would take `value` unchanged under `shape`. */
+/**
+ * Whether zod would take `value` unchanged under `shape`.
+ *
+ * @example
+ * fits(9000, { t: "number", int: true, min: 0, minInclusive: true }); // true
+ */
 export function fits(value: unknown, shape: LeafShape): boolean {
   switch (shape.t) {
     case "boolean":

@@ -48,7 +48,12 @@ export interface SchemaTable {
 
 let loaded: SchemaTable | null = (globalThis as { SCX_SCHEMA_TABLE?: SchemaTable }).SCX_SCHEMA_TABLE ?? null;
 
-/** The table: baked into the binary, else built from the zod schema on first use. */
+/**
+ * The table: baked into the binary, else built from the zod schema on first use.
+ *
+ * @example
+ * (await loadSchemaTable()).defaults.port; // 8000
+ */
 export async function loadSchemaTable(): Promise<SchemaTable> {
   return loaded ??= (await import("./buildSchemaTable.ts")).buildSchemaTable();
 }
