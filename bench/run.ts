@@ -10,6 +10,8 @@ import { apiScenario } from "./api.ts";
 import { metricsScenario } from "./metrics.ts";
 import { codecsScenario } from "./codecs.ts";
 import { limitsScenario } from "./limits.ts";
+import { startupScenario } from "./startup.ts";
+import { scalingScenario } from "./scaling.ts";
 import { pusherScenario } from "./pusher.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
@@ -129,35 +131,14 @@ const scenarios: Record<string, () => Promise<void>> = {
     }
   },
 
-  async binary() {
-    const root = new URL("..", import.meta.url).pathname;
-    const binary = `${root}dist/scx`;
-    if (!(await Bun.file(binary).exists())) {
-      Bun.spawnSync([process.execPath, `${root}scripts/build.ts`], { cwd: root, stdout: "inherit", stderr: "inherit" });
-    }
-    const size = Bun.file(binary).size;
-    const times: number[] = [];
-    for (let run = 0; run < 7; run++) {
-      const port = 20000 + Math.floor(Math.random() * 10000);
-      const started = performance.now();
-      const proc = Bun.spawn([binary, "serve"], { env: { ...process.env, SCX_PORT: String(port), SCX_HOST: "127.0.0.1", SCX_WORKERS: "1", SCX_LOG_LEVEL: "error" }, stdout: "ignore", stderr: "ignore" });
-      for (;;) {
-        const connected = await new Promise<boolean>((resolve) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}/socketcluster/`);
-          ws.onopen = () => { ws.close(); resolve(true); };
-          ws.onerror = () => resolve(false);
-        });
-        if (connected) break;
-        await Bun.sleep(1);
-      }
-      times.push(performance.now() - started);
-      proc.kill();
-      await proc.exited;
-    }
-    times.sort((a, b) => a - b);
-    rows.push({ scenario: "binary start → first accepted connection", target: "dist/scx, 1 worker thread", figure: `median ${times[3].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[6].toFixed(0)})`, note: "target ≤ 50 ms" });
-    rows.push({ scenario: "binary size", target: "dist/scx", figure: `${(size / 1e6).toFixed(1)} MB` });
-    results.binary = { startMs: times, size };
+  /** Issue 10: exec → first handshake answered, dist/scx against the compiled ceiling, interleaved, medians (bench/startup.ts). */
+  async startup() {
+    await startupScenario(rows, results);
+  },
+
+  /** Issue 10: fan-out and connections per second with 1, 2, 4, … workers up to the CPU count (bench/scaling.ts). */
+  async scaling() {
+    await scalingScenario(rows, results);
   },
 
   /** Issue 13: fan-out with metrics on (hub summing each second, /metrics scraped) against the ceiling. */
