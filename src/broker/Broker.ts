@@ -26,6 +26,7 @@ import { MemoryHistoryStore } from "../history/memory.ts";
 import { BrokerPresence } from "./presence.ts";
 import { MemoryPresenceStore } from "../presence/memory.ts";
 import type { PresenceEvent } from "../presence/PresenceStore.ts";
+import type { Member } from "../protocol/presence.ts";
 import { BrokerWebhooks } from "../webhooks/BrokerWebhooks.ts";
 import type { WebhookTarget } from "../webhooks/targets.ts";
 
@@ -248,8 +249,10 @@ export class Broker {
   #subscribe(id: number, link: WorkerLink, message: Extract<WorkerToBroker, { t: "sub" }>): void {
     const ch = message.ch;
     const subscribed = this.#add(id, ch);
-    // A presence channel's reply waits until the member is registered (and fails when it could not be).
-    const joined = message.member && this.#presence.has(ch) ? this.#presence.join(id, ch, message.member) : undefined;
+    // A presence channel's reply waits until the member (or every member of a worker's
+    // batch) is registered, and fails when one could not be.
+    const members = message.members ?? (message.member ? [message.member] : undefined);
+    const joined = members && this.#presence.has(ch) ? this.#joinAll(id, ch, members) : undefined;
     const answer = (joinError?: ErrorRecord | void) => {
       if (joinError) return link.post({ t: "subAck", ch, id: message.id, error: joinError });
       const keep = message.read ? this.#history.keep(ch) : null;
@@ -261,6 +264,16 @@ export class Broker {
     if (joined) Promise.all([joined, subscribed]).then(([joinError]) => answer(joinError));
     else if (subscribed) subscribed.then(() => answer());
     else answer();
+  }
+
+  /** Register members; a promise (of the first error) only when the store answers later. */
+  #joinAll(id: number, ch: string, members: Member[]): Promise<ErrorRecord | void> | undefined {
+    let pending: Array<Promise<ErrorRecord | void>> | null = null;
+    for (const member of members) {
+      const joined = this.#presence.join(id, ch, member);
+      if (joined) (pending ??= []).push(joined);
+    }
+    return pending ? Promise.all(pending).then((errors) => errors.find((error) => error)) : undefined;
   }
 
   #readHistory(link: WorkerLink, message: Extract<WorkerToBroker, { t: "hist" }>): void {

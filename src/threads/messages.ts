@@ -20,8 +20,10 @@ export type WorkerToBroker =
   /**
    * This worker wants the channel. With `id`, answered by a subAck with that id (kept
    * channels: with the position and what `read` asked for); without, by `{ t: "subAck", ch }`.
+   * On presence channels it carries the joining `member`, or `members`: every socket of the
+   * worker that joined the channel in one event-loop turn (one answer for all of them).
    */
-  | { t: "sub"; ch: string; id?: number; read?: SubRead; member?: Member }
+  | { t: "sub"; ch: string; id?: number; read?: SubRead; member?: Member; members?: Member[] }
   /** A member leaves a presence channel (its socket unsubscribed or closed). */
   | { t: "leave"; ch: string; client: string }
   /** Read a presence channel: its members (null above `limit`), or with `stats` its counts. */

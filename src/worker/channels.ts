@@ -32,6 +32,7 @@ import { deliverWithMiddleware, type FanoutHost } from "./deliverWithMiddleware.
 import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
 
 export type Listener = (pub: Publication) => void;
+type SubAck = Extract<BrokerToWorker, { t: "subAck" }>;
 
 /** A socket on a kept channel that has not joined the native topic yet. */
 interface Catchup { buffer: Publication[] | null; sent: number; epoch: string }
@@ -92,6 +93,9 @@ export class ChannelTable {
   readonly #channels = new Map<string, LocalChannel>();
   /** channel → resolvers waiting for the broker's subAck, in send order */
   readonly #awaitingAck = new Map<string, Array<() => void>>();
+  /** Presence joins of this event-loop turn, by channel: posted as one sub each at the turn's end. */
+  readonly #joins = new Map<string, { members: Member[]; waiting: Array<(ack: SubAck | Error) => void> }>();
+  #joinsScheduled = false;
   readonly namespace: (channel: string) => ChannelNamespace | null;
 
   /** `pusherPresence`: Pusher's `presence-` channels keep members with joins and leaves (src/config/channels.ts). */
@@ -322,10 +326,41 @@ export class ChannelTable {
     return this.#replyOnAck(entry.name, created, options);
   }
 
-  /** A presence channel: every socket's subscribe carries its member and waits for its own answer. */
+  /**
+   * A presence channel: each socket's member is registered before its reply. The members
+   * joining one channel in one event-loop turn go to the broker as one sub, answered once
+   * (10,000 sockets joining a room cost a few broker round trips, not 10,000).
+   */
   #presenceSubscribe(channel: string, options: SubscribeOptions): Promise<void> {
-    return this.host.links.request<Extract<BrokerToWorker, { t: "subAck" }>>(channel, { t: "sub", ch: channel, member: options.member })
-      .then((ack) => ack.error ? options.fail(namedError(ack.error.name, ack.error.message)) : options.reply(), options.fail);
+    let batch = this.#joins.get(channel);
+    if (!batch) this.#joins.set(channel, batch = { members: [], waiting: [] });
+    batch.members.push(options.member!);
+    if (!this.#joinsScheduled) {
+      this.#joinsScheduled = true;
+      setImmediate(() => this.flushJoins());
+    }
+    const waiting = batch.waiting;
+    return new Promise<SubAck | Error>((resolve) => waiting.push(resolve)).then((ack) => {
+      if (ack instanceof Error) return options.fail(ack);
+      return ack.error ? options.fail(namedError(ack.error.name, ack.error.message)) : options.reply();
+    });
+  }
+
+  /**
+   * Post the presence joins gathered so far (of one channel, or all): called at the turn's
+   * end, and before a leave, so a leave never overtakes its member's join.
+   */
+  flushJoins(channel?: string): void {
+    if (channel === undefined) this.#joinsScheduled = false;
+    const batches = channel === undefined ? [...this.#joins] : this.#joins.has(channel) ? [[channel, this.#joins.get(channel)!] as const] : [];
+    for (const [ch, { members, waiting }] of batches) {
+      this.#joins.delete(ch);
+      const message = members.length === 1 ? { t: "sub" as const, ch, member: members[0] } : { t: "sub" as const, ch, members };
+      this.host.links.request<SubAck>(ch, message).then(
+        (ack) => { for (const done of waiting) done(ack); },
+        (error: Error) => { for (const done of waiting) done(error); },
+      );
+    }
   }
 
   /**

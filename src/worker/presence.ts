@@ -48,6 +48,8 @@ export class WorkerPresence {
     const members = this.#members.get(channel);
     if (!members?.delete(socket.id)) return;
     if (members.size === 0) this.#members.delete(channel);
+    // A join still gathered for this turn goes first: the broker must see it before the leave.
+    this.worker.channels.flushJoins(channel);
     this.worker.links.post(channel, { t: "leave", ch: channel, client: socket.id });
   }
 
