@@ -130,6 +130,20 @@ describe("BrokerWebhooks with channel_occupied only", () => {
   }, 30_000);
 });
 
+describe("webhookTargets() channel patterns", () => {
+  test("webhookTargets() channels: only events on matching channels reach the target; connect and disconnect always do", async () => {
+    const hooks = receiver();
+    const server = await start({ webhooks: [{ url: hooks.url, secret, events: ["connect", "subscribe", "disconnect"], channels: ["prices/*", "news/**"], batchMs: 10 }] });
+    const socket = await connect(server);
+    for (const ch of ["chat/1", "prices/eur", "prices/eur/x", "news", "news/a/b"]) await subscribe(socket, ch);
+    socket.ws.close(1000);
+    await hooks.until((events) => named(events, "disconnect").length === 1);
+    expect(named(hooks.events, "connect")).toHaveLength(1);
+    // Lanes (channels) are independent, so compare as sets.
+    expect(named(hooks.events, "subscribe").map((e) => e.channel).sort()).toEqual(["news", "news/a/b", "prices/eur"]);
+  }, 30_000);
+});
+
 describe("Dispatcher retries (worker threads)", () => {
   test("Dispatcher retries a receiver's 500s: every event arrives once after dedupe by id, in order per channel; /metrics counts it", async () => {
     const hooks = receiver();
