@@ -4,7 +4,7 @@
  * On a 2-core machine the load generator shares the cores with the server: CPU seconds
  * of both are printed beside each figure so the reader can judge.
  */
-import { cpuSeconds, loadgen, rssKb, startServer } from "./processes.ts";
+import { cpuSeconds, loadgen, startServer } from "./processes.ts";
 import { presenceScenario } from "./presence.ts";
 import { apiScenario } from "./api.ts";
 import { metricsScenario } from "./metrics.ts";
@@ -12,7 +12,10 @@ import { codecsScenario } from "./codecs.ts";
 import { limitsScenario } from "./limits.ts";
 import { startupScenario } from "./startup.ts";
 import { scalingScenario } from "./scaling.ts";
+import { webhooksScenario } from "./webhooks.ts";
 import { pusherScenario } from "./pusher.ts";
+import { churnScenario } from "./churn.ts";
+import { idleMemoryScenario } from "./idleMemory.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
 const rows: Row[] = [];
@@ -101,34 +104,14 @@ const scenarios: Record<string, () => Promise<void>> = {
     }
   },
 
+  /** Issue 10: subscribe + unsubscribe of fresh channels (acked) per server CPU-second against the ceiling. */
+  async churn() {
+    await churnScenario(rows, results);
+  },
+
+  /** Issue 10: KB per idle subscribed connection against the ceiling, interleaved, median of three (bench/idleMemory.ts). */
   async memory() {
-    const count = 10_000;
-    for (const [script, args, target] of [["ceilingServer.ts", [], "Bun.serve topics (ceiling)"], ["scxServer.ts", ["0"], "scx, in-process worker"]] as const) {
-      const server = await startServer(script, [...args]);
-      await server.command("gc", "GC");
-      const rss = [rssKb(server.pid)];
-      const proc = Bun.spawn([process.execPath, new URL("./loadgen.ts", import.meta.url).pathname, "idle", JSON.stringify({ port: server.port, count })],
-        { stdout: "pipe", stdin: "pipe", stderr: "inherit" });
-      const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-      for (const expected of [count / 2, count]) {
-        let text = "";
-        while (!text.includes(`"ready":${expected}`)) text += new TextDecoder().decode((await reader.read()).value);
-        await server.command("gc", "GC");
-        rss.push(rssKb(server.pid));
-        proc.stdin!.write("next\n");
-        proc.stdin!.flush();
-      }
-      await proc.exited;
-      await server.stop();
-      // Average over all 10,000, and the marginal cost of the second 5,000 (which leaves out
-      // the one-off growth of the first connections: JIT, heap and allocator warm-up).
-      const average = (rss[2] - rss[0]) / count;
-      const marginal = (rss[2] - rss[1]) / (count / 2);
-      rows.push({ scenario: "idle memory, 10,000 subscribed", target,
-        figure: `${average.toFixed(2)} KB/connection average, ${marginal.toFixed(2)} KB marginal`,
-        note: `RSS ${Math.round(rss[0] / 1024)} → ${Math.round(rss[1] / 1024)} → ${Math.round(rss[2] / 1024)} MB${script === "scxServer.ts" ? " (target ≤ 4 KB)" : ""}` });
-      results[`memory_${script.replace(".ts", "")}`] = { rssKb: rss, averageKb: average, marginalKb: marginal };
-    }
+    await idleMemoryScenario(rows, results);
   },
 
   /** Issue 10: exec → first handshake answered, dist/scx against the compiled ceiling, interleaved, medians (bench/startup.ts). */
@@ -169,6 +152,11 @@ const scenarios: Record<string, () => Promise<void>> = {
   /** Issue 14: fan-out and RPC with limits that never trigger against none, per server CPU-second. */
   async limits() {
     await limitsScenario(rows, results);
+  },
+
+  /** Issue 17: fan-out with webhooks for every channel event against none, per server CPU-second. */
+  async webhooks() {
+    await webhooksScenario(rows, results);
   },
 
   async redis() {

@@ -28,7 +28,8 @@ export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: F
   const pending = handleFrame(worker, socket, text);
   if (pending) {
     socket.busy = true;
-    pending.then(() => drain(worker, socket), (error) => failed(worker, socket, error));
+    // Nothing queued meanwhile (the usual case: one request in flight): free at once, no drain loop.
+    pending.then(() => { if (socket.queued) void drain(worker, socket); else socket.busy = false; }, (error) => failed(worker, socket, error));
   }
 }
 
