@@ -16,7 +16,10 @@ let pusher: Pusher;
 const clients: PusherJs[] = [];
 
 beforeAll(async () => {
-  server = createServer({ host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent", pusher: { apps: [app] } });
+  server = createServer({
+    host: "127.0.0.1", port: 0, workers: 2, logLevel: "silent", pusher: { apps: [app] },
+    channels: [{ match: "kept-room", history: { size: 10, ttl: 60 } }],
+  });
   await server.start();
   pusher = new Pusher({ appId: app.id, key: app.key, secret: app.secret, host: "127.0.0.1", port: String(server.port), useTLS: false });
 }, 30_000);
@@ -91,6 +94,17 @@ describe("pusher-js subscribers", () => {
       await until(() => heard.some((e) => e.event === "last"), "the last event");
       expect(heard.map((e) => (e.data as { index?: number }).index).filter((i) => i !== undefined).sort()).toEqual([0, 1, 2, 3].filter((i) => i !== index));
     }
+  });
+
+  test("Pusher.trigger() with socket_id leaves that connection out on a history channel too", async () => {
+    const [excluded, other] = [connect(), connect()];
+    const [excludedHeard, otherHeard] = await Promise.all([subscribe(excluded, "kept-room"), subscribe(other, "kept-room")]);
+    await pusher.trigger("kept-room", "not-yours", {}, { socket_id: await socketIdOf(excluded) });
+    await pusher.trigger("kept-room", "everyone", {});
+    // Per-channel order: once "everyone" is in, "not-yours" would have come before it.
+    await until(() => [excludedHeard, otherHeard].every((heard) => heard.some((e) => e.event === "everyone")), "the last event");
+    expect(excludedHeard.map((e) => e.event)).toEqual(["everyone"]);
+    expect(otherHeard.map((e) => e.event)).toEqual(["not-yours", "everyone"]);
   });
 
   test("GET /apps/{id}/channels/{name}/users lists pusher-js presence members by user_id, once per user", async () => {
