@@ -14,6 +14,7 @@ import { startupScenario } from "./startup.ts";
 import { scalingScenario } from "./scaling.ts";
 import { webhooksScenario } from "./webhooks.ts";
 import { pusherScenario } from "./pusher.ts";
+import { pusherApiScenario } from "./pusherApi.ts";
 import { churnScenario } from "./churn.ts";
 import { idleMemoryScenario } from "./idleMemory.ts";
 
@@ -147,6 +148,11 @@ const scenarios: Record<string, () => Promise<void>> = {
   /** Issue 16: fan-out to 1,000 Pusher-protocol subscribers beside 1,000 SocketCluster ones, per server CPU-second. */
   async pusher() {
     await pusherScenario(rows, results);
+  },
+
+  /** Issue 16: signed Pusher HTTP API publishes (POST /apps/{id}/events) beside POST /api/publish, requests/s. */
+  async pusherApi() {
+    await pusherApiScenario(rows, results);
   },
 
   /** Issue 14: fan-out and RPC with limits that never trigger against none, per server CPU-second. */
