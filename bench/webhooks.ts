@@ -25,7 +25,7 @@ export async function webhooksScenario(rows: Row[], results: Record<string, unkn
     },
   });
   const url = `http://127.0.0.1:${receiver.port}/hooks`;
-  const load = { subscribers: 1000, messages: 2000, burst: 50, channel: "hooked/fan" };
+  const load = { subscribers: 1000, messages: 4000, burst: 50, channel: "hooked/fan" };
   for (const workers of [0, 1]) {
     const target = workers ? "scx, 1 worker thread" : "scx, in-process worker";
     const off: number[] = [];
@@ -44,7 +44,7 @@ export async function webhooksScenario(rows: Row[], results: Record<string, unkn
     const ratio = median(on) / median(off);
     const events = received - before;
     rows.push({
-      scenario: `fan-out 1000 subs, webhooks for channel events vs none (median of ${runs})`, target,
+      scenario: `fan-out 1000 subs × 4000 publications, webhooks for channel events vs none (median of ${runs})`, target,
       figure: `${Math.round(median(on)).toLocaleString()} vs ${Math.round(median(off)).toLocaleString()} deliveries per server CPU-s`,
       note: `${ratio.toFixed(3)} of no webhooks (target ≥ 0.95); ${events.toLocaleString()} webhook events received over ${runs} runs`,
     });
