@@ -40,7 +40,7 @@ const upgradeOnly = new Set(["connection", "upgrade", "sec-websocket-key", "sec-
  */
 export function socketRequest(request: Request): SocketRequest {
   const headers = new Headers();
-  for (const [name, value] of request.headers) if (!upgradeOnly.has(name)) headers.append(name, value);
+  request.headers.forEach((value, name) => { if (!upgradeOnly.has(name)) headers.append(name, value); });
   return { url: request.url, headers };
 }
 
