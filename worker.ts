@@ -43,7 +43,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   const message = event.data;
   if (control.receive(message)) return;
   if (message.type === "start") void start(message);
-  else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port));
+  else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port, true));
   else if (message.type === "detach") worker?.brokerDown(message.id);
   else if (message.type === "drain") void drain();
 };
@@ -57,7 +57,8 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
     const auth = await createAuthEngine(config.auth, runtime.readTextFile, log);
     worker = new SocketWorker({
       config, codec: codecNamed(config.codec), log, id: message.id, auth,
-      brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port)),
+      // Per event-loop turn toward the brokers (src/threads/portLink.ts).
+      brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port, true)),
     });
     ({ handle } = await startSocketWorker({ worker, runtime, reusePort: true, script: config.worker, control, handlers }));
     post({ type: "ready", port: handle.port });
