@@ -40,8 +40,24 @@ const upgradeOnly = new Set(["connection", "upgrade", "sec-websocket-key", "sec-
  */
 export function socketRequest(request: Request): SocketRequest {
   const headers = new Headers();
-  request.headers.forEach((value, name) => { if (!upgradeOnly.has(name)) headers.append(name, value); });
-  return { url: request.url, headers };
+  request.headers.forEach((value, name) => { if (!upgradeOnly.has(name)) headers.append(name, shared(value)); });
+  return { url: shared(request.url), headers };
+}
+
+/**
+ * Most connections bring the same URL and header values (host, user agent, origin): each
+ * is kept once, for every socket that has it, not once per socket. Bounded: past
+ * `sharedLimit` distinct texts (cookies, tokens in queries) it starts over.
+ */
+const sharedTexts = new Map<string, string>();
+const sharedLimit = 4096;
+
+function shared(text: string): string {
+  const known = sharedTexts.get(text);
+  if (known !== undefined) return known;
+  if (sharedTexts.size >= sharedLimit) sharedTexts.clear();
+  sharedTexts.set(text, text);
+  return text;
 }
 
 /** What the runtime keeps for each connection; `pusher`: the app key of a Pusher connection (`/app/{key}`). */
