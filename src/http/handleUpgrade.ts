@@ -10,7 +10,7 @@
  */
 import type { ServeContext } from "../runtime/runtime.ts";
 import type { SocketWorker } from "../worker/SocketWorker.ts";
-import { type ConnectionData, socketRequest } from "../worker/ServerSocket.ts";
+import { type ConnectionData, connectionData } from "../worker/ServerSocket.ts";
 import { runMiddleware } from "../worker/middleware.ts";
 import { originAllowed } from "./originAllowed.ts";
 
@@ -37,7 +37,7 @@ export async function handleUpgrade(
       return new Response(blocked.message, { status: status && status >= 400 && status < 600 ? status : 401 });
     }
   }
-  const data: ConnectionData = { socket: null, request: socketRequest(request) };
+  const data = connectionData(request);
   if (pusher !== undefined) data.pusher = pusher;
   return context.upgrade(request, data);
 }

@@ -33,15 +33,16 @@ const upgradeOnly = new Set(["connection", "upgrade", "sec-websocket-key", "sec-
 
 /**
  * What a socket keeps of its upgrade request: its URL and its headers but the upgrade's
- * own (`sec-websocket-key` and the like, about a third of a typical request's).
+ * own (`sec-websocket-key` and the like, about a third of a typical request's), as the
+ * connection's data (which is also the socket's `request`: one object, not two).
  *
  * @example
- * const kept = socketRequest(request); // kept.headers.get("cookie"), kept.url
+ * const data = connectionData(request); // data.request.headers.get("cookie"), data.request.url
  */
-export function socketRequest(request: Request): SocketRequest {
+export function connectionData(request: Request): ConnectionData {
   const headers = new Headers();
   request.headers.forEach((value, name) => { if (!upgradeOnly.has(name)) headers.append(name, shared(value)); });
-  return { url: shared(request.url), headers };
+  return new ConnectionData(shared(request.url), headers);
 }
 
 /**
@@ -61,7 +62,22 @@ function shared(text: string): string {
 }
 
 /** What the runtime keeps for each connection; `pusher`: the app key of a Pusher connection (`/app/{key}`). */
-export interface ConnectionData { socket: ServerSocket | null; request: SocketRequest; pusher?: string }
+export class ConnectionData implements SocketRequest {
+  socket: ServerSocket | null = null;
+  /** The app key of a Pusher connection (`/app/{key}`). */
+  pusher?: string;
+  constructor(readonly url: string, readonly headers: Headers) {}
+
+  /** The socket's view of its upgrade request: this object (URL and headers). */
+  get request(): SocketRequest {
+    return this;
+  }
+
+  /** As a plain request (the socket and app key are not part of it, and the socket refers back here). */
+  toJSON(): { url: string; headers: Headers } {
+    return { url: this.url, headers: this.headers };
+  }
+}
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(15));
