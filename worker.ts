@@ -39,11 +39,14 @@ self.addEventListener("error", (event) => {
   post({ type: "fatal", ...crashCause("uncaught error", event.error, event.message) });
 });
 
+/** Flush toward the brokers once per event-loop turn (Bun) or per microtask (Deno): see start(). */
+const perTurn = currentRuntime().name === "bun";
+
 self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   const message = event.data;
   if (control.receive(message)) return;
   if (message.type === "start") void start(message);
-  else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port, true));
+  else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port, perTurn));
   else if (message.type === "detach") worker?.brokerDown(message.id);
   else if (message.type === "drain") void drain();
 };
@@ -57,8 +60,10 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
     const auth = await createAuthEngine(config.auth, runtime.readTextFile, log);
     worker = new SocketWorker({
       config, codec: codecNamed(config.codec), log, id: message.id, auth,
-      // Per event-loop turn toward the brokers (src/threads/portLink.ts).
-      brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port, true)),
+      // Per event-loop turn toward the brokers on Bun (src/threads/portLink.ts). Not on
+      // Deno: there a setImmediate scheduled while a WebSocket flood is being handled can
+      // stay pending for good, and every publication after it with it (tests/slowConsumer).
+      brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port, perTurn)),
     });
     ({ handle } = await startSocketWorker({ worker, runtime, reusePort: true, script: config.worker, control, handlers }));
     post({ type: "ready", port: handle.port });

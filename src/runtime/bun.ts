@@ -49,7 +49,7 @@ class BunConnection implements WsConnection<unknown> {
     return result > 0 ? 0 : this.ws.getBufferedAmount();
   }
   close(code?: number, reason?: string) { this.ws.close(code, reason); }
-  terminate(_code: number) { this.ws.terminate(); }
+  terminate(_code: number, _reason?: string) { this.ws.terminate(); }
   takeDropped() { return droppedSends.delete(this); }
   subscribe(topic: string) { this.ws.subscribe(topic); }
   unsubscribe(topic: string) { this.ws.unsubscribe(topic); }

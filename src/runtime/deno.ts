@@ -59,8 +59,8 @@ export const denoRuntime: Runtime = {
               close(code, reason) {
                 if (socket.readyState <= 1) socket.close(code, reason);
               },
-              terminate(code) {
-                if (socket.readyState <= 1) socket.close(code, "");
+              terminate(code, reason = "") {
+                if (socket.readyState <= 1) socket.close(code, reason);
               },
               takeDropped: () => droppedSends.delete(conn),
               subscribe(topic) {

@@ -16,10 +16,10 @@ export interface WsConnection<T = unknown> {
   close(code?: number, reason?: string): void;
   /**
    * Give up on the connection: Bun drops it at once with whatever is still buffered (the
-   * code is lost); Deno cannot abort a server WebSocket, so it closes with the code, whose
-   * frame follows what is buffered.
+   * code is lost); Deno cannot abort a server WebSocket, so it closes with the code and
+   * reason, whose frame follows what is buffered.
    */
-  terminate(code: number): void;
+  terminate(code: number, reason?: string): void;
   /** Whether a send to this connection was dropped (over `outboundBuffer`) since the last call; clears it. */
   takeDropped(): boolean;
   /** Join and leave a native topic of this server instance (local fan-out). */

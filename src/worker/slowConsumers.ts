@@ -105,7 +105,7 @@ export class SlowConsumers {
     } else if (now >= this.#closing.get(socket)!) {
       this.#closing.delete(socket);
       this.host.log.warn("Slow consumer did not drain: connection cut", { socket: socket.id, remoteAddress: socket.remoteAddress });
-      socket.connection.terminate(CloseCode.SlowConsumer);
+      socket.connection.terminate(CloseCode.SlowConsumer, closeReason(CloseCode.SlowConsumer));
     }
   }
 
