@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { createClient } from "redis";
 import { startCli, type CliProcess } from "./helpers/startCli.ts";
 import { startRedis, type RedisProcess } from "./helpers/redisServer.ts";
-import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
+import { handshaken, request, type RawSocket } from "./helpers/rawSocket.ts";
 import { named, type Receiver, startReceiver } from "./webhooksReceiver.ts";
 
 const secret = "webhook-cluster-secret";
@@ -29,26 +29,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-let cid = 10;
 async function connect(port: number): Promise<RawSocket & { id: string }> {
-  const socket = rawSocket(`ws://127.0.0.1:${port}/socketcluster/`);
+  const socket = await handshaken(`ws://127.0.0.1:${port}/socketcluster/`);
   sockets.push(socket);
-  await socket.opened;
-  socket.send({ event: "#handshake", data: { authToken: null }, cid: 1 });
-  const reply = await socket.nextPacket(10_000);
-  return Object.assign(socket, { id: reply.data.id as string });
-}
-
-async function request(socket: RawSocket, event: string, data: unknown): Promise<void> {
-  const id = ++cid;
-  socket.send({ event, data, cid: id });
-  for (;;) {
-    const packet = await socket.nextPacket(10_000);
-    if (packet.rid === id) {
-      if (packet.error) throw new Error(JSON.stringify(packet.error));
-      return;
-    }
-  }
+  return socket;
 }
 
 test("BrokerWebhooks on two hosts with Redis: one channel_occupied, channel_vacated after the last host's subscriber; a killed host's queued events arrive after its restart, its channel is vacated", async () => {

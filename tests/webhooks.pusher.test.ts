@@ -8,10 +8,10 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import Pusher from "pusher";
-import { SignJWT } from "jose";
 import { createServer } from "../src/index.ts";
 import type { ScxServer } from "../src/server/ScxServer.ts";
-import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
+import { request, type RawSocket } from "./helpers/rawSocket.ts";
+import { authKey, userSocket } from "./helpers/apiClient.ts";
 import { configSchema } from "../src/config/schema.ts";
 import { webhookTargets } from "../src/webhooks/targets.ts";
 import { WorkerWebhooks } from "../src/webhooks/WorkerWebhooks.ts";
@@ -19,7 +19,6 @@ import { connectedClient, pusherApp, record, startAuthEndpoint, subscribed } fro
 import { BrokerWebhooks } from "../src/webhooks/BrokerWebhooks.ts";
 
 const app = { id: "42", key: "app-key-42", secret: "app-secret-42" };
-const authKey = "webhooks-pusher-auth-key-0123456789abcdef";
 const sdk = new Pusher({ appId: app.id, key: app.key, secret: app.secret, cluster: "mt1" });
 const events: any[] = [];
 let invalid = 0;
@@ -52,20 +51,10 @@ async function until(check: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
-let cid = 10;
 async function connect(server: ScxServer, user: string): Promise<RawSocket> {
-  const socket = rawSocket(`ws://127.0.0.1:${server.port}/socketcluster/`);
+  const socket = await userSocket(`ws://127.0.0.1:${server.port}/socketcluster/`, user);
   cleanups.push(() => socket.ws.close());
-  await socket.opened;
-  const token = await new SignJWT({ sub: user }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(authKey));
-  socket.send({ event: "#handshake", data: { authToken: token }, cid: 1 });
-  await socket.nextPacket(10_000);
   return socket;
-}
-async function request(socket: RawSocket, event: string, data: unknown): Promise<void> {
-  const id = ++cid;
-  socket.send({ event, data, cid: id });
-  while ((await socket.nextPacket(10_000)).rid !== id);
 }
 
 test("Pusher-format webhooks pass the pusher SDK's WebHook check: occupied, member_added per user, member_removed, vacated", async () => {

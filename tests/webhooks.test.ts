@@ -6,10 +6,10 @@
  * member_added/member_removed per user, not per connection, across two worker threads.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { SignJWT } from "jose";
 import { createServer } from "../src/index.ts";
 import type { ScxServer } from "../src/server/ScxServer.ts";
-import { rawSocket, type RawSocket } from "./helpers/rawSocket.ts";
+import { request, type RawSocket } from "./helpers/rawSocket.ts";
+import { authKey, userSocket } from "./helpers/apiClient.ts";
 import { named, type Receiver, startReceiver } from "./webhooksReceiver.ts";
 import { Dispatcher } from "../src/webhooks/Dispatcher.ts";
 import { MemoryWebhookStore } from "../src/webhooks/memory.ts";
@@ -19,7 +19,6 @@ import { configSchema } from "../src/config/schema.ts";
 import { createLogger, type LogRecord } from "../src/log/logger.ts";
 
 const secret = "webhook-test-secret";
-const authKey = "webhooks-test-auth-key-0123456789abcdef";
 const servers: ScxServer[] = [];
 const receivers: Receiver[] = [];
 const sockets: RawSocket[] = [];
@@ -30,9 +29,6 @@ afterAll(async () => {
   for (const receiver of receivers) await receiver.stop();
 });
 
-function token(sub: string): Promise<string> {
-  return new SignJWT({ sub }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(authKey));
-}
 
 async function start(config: Record<string, unknown>): Promise<ScxServer> {
   const server = createServer({ host: "127.0.0.1", port: 0, logLevel: "error", workers: 0, auth: { key: authKey }, ...config });
@@ -47,27 +43,11 @@ function receiver(): Receiver {
   return r;
 }
 
-let cid = 10;
-/** A handshaken raw socket (with a token for `user`). */
+/** A handshaken raw socket (with a token for `user`), closed after the file. */
 async function connect(server: ScxServer, user?: string): Promise<RawSocket & { id: string }> {
-  const socket = rawSocket(`ws://127.0.0.1:${server.port}/socketcluster/`);
+  const socket = await userSocket(`ws://127.0.0.1:${server.port}/socketcluster/`, user ?? null);
   sockets.push(socket);
-  await socket.opened;
-  socket.send({ event: "#handshake", data: { authToken: user ? await token(user) : null }, cid: 1 });
-  const reply = await socket.nextPacket(10_000);
-  return Object.assign(socket, { id: reply.data.id as string });
-}
-
-async function request(socket: RawSocket, event: string, data: unknown): Promise<any> {
-  const id = ++cid;
-  socket.send({ event, data, cid: id });
-  for (;;) {
-    const packet = await socket.nextPacket(10_000);
-    if (packet.rid === id) {
-      if (packet.error) throw new Error(JSON.stringify(packet.error));
-      return packet.data;
-    }
-  }
+  return socket;
 }
 
 const subscribe = (socket: RawSocket, channel: string) => request(socket, "#subscribe", { channel });
@@ -288,11 +268,8 @@ describe("Dispatcher and the bounded queue (a real scx process)", () => {
     ].join("\n") + "\n");
     const proc = await startCli([process.execPath, new URL("../cli.ts", import.meta.url).pathname, "serve", `${dir}/scx.yaml`]);
     try {
-      const socket = rawSocket(`ws://127.0.0.1:${proc.port}/socketcluster/`);
+      const socket = await userSocket(`ws://127.0.0.1:${proc.port}/socketcluster/`, null);
       sockets.push(socket);
-      await socket.opened;
-      socket.send({ event: "#handshake", data: { authToken: null }, cid: 1 });
-      await socket.nextPacket(10_000);
       for (let i = 0; i < 6; i++) await subscribe(socket, `overflow/${i}`);
       const metrics = async () => (await fetch(`http://127.0.0.1:${proc.port}/metrics`, { headers: { authorization: "apikey webhooks-metrics-key-0123456789" } })).text();
       let page = "";

@@ -64,6 +64,25 @@ export async function handshaken(url: string, cid = 1): Promise<RawSocket & { id
   return Object.assign(socket, { id: response.data.id as string });
 }
 
+let requestCid = 1000;
+/**
+ * Invoke `event` on a raw socket and wait for its reply (other packets are skipped); a reply
+ * with an error rejects with that error's JSON.
+ *
+ * @example
+ * await request(socket, "#subscribe", { channel: "room" });
+ */
+export async function request(socket: RawSocket, event: string, data: unknown): Promise<any> {
+  const cid = ++requestCid;
+  socket.send({ event, data, cid });
+  for (;;) {
+    const packet = await socket.nextPacket(10_000);
+    if (packet.rid !== cid) continue;
+    if (packet.error) throw new Error(JSON.stringify(packet.error));
+    return packet.data;
+  }
+}
+
 /** Send a raw HTTP upgrade request and return the status line's code (for 400/401/403). */
 export async function upgradeStatus(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
   const net = await import("node:net");
