@@ -237,7 +237,7 @@ export class Broker {
     const store = this.#history.store;
     whenReady(store.append(message.ch, message.json, keep, message.skip), (position) => {
       // A store that publishes to hosts (Redis) hands it back to every host, this one included, through the engine.
-      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at, ...(message.skip === undefined ? {} : { skip: message.skip }) } as Publication, from, message.s);
+      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at, skip: message.skip } as Publication, from, message.s);
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id, position });
     }, (error) => {
       // Never delivered without an offset: the publisher learns it when it asked, else it is counted and logged.
