@@ -9,6 +9,7 @@
 import { currentRuntime } from "./src/runtime/current.ts";
 import { loadSchemaTable } from "./src/config/schemaTable.ts";
 import { UsageError } from "./src/server/UsageError.ts";
+import { startSpareThread } from "./src/threads/spareThread.ts";
 import packageJson from "./package.json" with { type: "json" };
 
 // Each command's code loads when that command runs: `scx serve` starts without the others'.
@@ -36,6 +37,8 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
   }
+  // A worker thread evaluates its code while the config is read (src/threads/spareThread.ts).
+  if (command === "serve") startSpareThread(runtime.threadEntry("worker"));
   // Config flags and SCX_* variables come from the schema table (baked into the binary).
   await loadSchemaTable();
   switch (command) {

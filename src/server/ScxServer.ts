@@ -9,6 +9,7 @@
  * server.procedure("echo", (data) => data);
  * await server.start();
  */
+import { endSpareThread } from "../threads/spareThread.ts";
 import type { Config } from "../config/schema.ts";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
@@ -175,6 +176,7 @@ export class ScxServer {
     this.#started = true;
     const { runtime, log } = this.#options;
     if (this.#worker) {
+      endSpareThread();
       for (const [id, broker] of this.brokers.entries()) {
         const engine = await createEngine(this.config.cluster, log, this.config.presence);
         if (engine) broker.useEngine(engine);

@@ -8,6 +8,7 @@
  * const supervisor = new Supervisor({ config, workerUrl, brokerUrl, log, writeRecord });
  * await supervisor.start();
  */
+import { takeSpareThread } from "./spareThread.ts";
 import type { Config } from "../config/schema.ts";
 import type { Logger, LogRecord } from "../log/logger.ts";
 import { heartbeatTimeout, type SupervisorToThread, type ThreadQuery, type ThreadToSupervisor } from "./control.ts";
@@ -100,17 +101,12 @@ export class Supervisor {
       }
     };
     const started = (async () => {
-      if (this.#config.port !== 0) {
-        // A known port: every worker starts at once (reusePort shares it).
-        const workers = this.#workers.map((slot) => this.#startWorker(slot));
-        void Promise.race(workers).then(startBrokers);
-        this.port = (await Promise.all(workers))[0]!;
-        return;
-      }
-      // With port 0 the first worker picks the port; the others then share it (reusePort).
+      // The first worker starts alone: a handshake needs one listening worker, and on few
+      // cores the others' start-up would delay its. With port 0 it also picks the port the
+      // others then share (reusePort).
       this.port = await this.#startWorker(this.#workers[0]!);
       startBrokers();
-      this.#config = { ...this.#config, port: this.port };
+      if (this.#config.port === 0) this.#config = { ...this.#config, port: this.port };
       await Promise.all(this.#workers.slice(1).map((slot) => this.#startWorker(slot)));
     })();
     await Promise.race([started, failed]);
@@ -188,7 +184,8 @@ export class Supervisor {
 
   #spawn(slot: Slot, ports: MessagePort[], resyncFrom?: number[]): void {
     const url = slot.role === "worker" ? this.#options.workerUrl : this.#options.brokerUrl;
-    const thread = new Worker(url, { type: "module" });
+    // The first worker may already be running its code (spareThread.ts: started before the config was read).
+    const thread = (slot.role === "worker" && slot.generation === 0 ? takeSpareThread(url) : null) ?? new Worker(url, { type: "module" });
     const generation = ++slot.generation;
     slot.thread = thread;
     slot.lastBeat = Date.now();
