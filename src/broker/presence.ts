@@ -85,16 +85,18 @@ export class BrokerPresence {
     members.set(member.client, member);
     const announce = this.#find(ch)?.joinLeave ?? false;
     const added = this.#store.add(ch, member, announce);
-    const then = (isNew: boolean) => {
-      // Silent (a restarted broker's resync, the member maybe still in a shared store): counted again, announced to nobody.
-      if (isNew || silent) this.#members?.memberJoined(ch, member, silent);
-      if (isNew && announce && !silent && !this.#store.publishesToHosts) this.deliver({ ch, join: true, member });
-    };
-    if (!(added instanceof Promise)) return then(added);
-    return added.then(then, (error) => {
+    // The memory store answers at once: no closure per member (10,000 joining a room).
+    if (!(added instanceof Promise)) return this.#joined(ch, member, added, announce, silent);
+    return added.then((isNew) => this.#joined(ch, member, isNew, announce, silent), (error) => {
       this.log?.warn("Presence: could not register a member", { channel: ch, error: String(error) });
       return errorRecord(error);
     });
+  }
+
+  #joined(ch: string, member: Member, isNew: boolean, announce: boolean, silent: boolean): void {
+    // Silent (a restarted broker's resync, the member maybe still in a shared store): counted again, announced to nobody.
+    if (isNew || silent) this.#members?.memberJoined(ch, member, silent);
+    if (isNew && announce && !silent && !this.#store.publishesToHosts) this.deliver({ ch, join: true, member });
   }
 
   /** A member left (its socket unsubscribed or closed). */

@@ -153,6 +153,17 @@ export class ServerSocket {
   }
 
   /**
+   * Answer an invoke with no data (every #subscribe and #unsubscribe reply): on JSON the
+   * frame is written as text, without an encoder or an object per reply.
+   */
+  ack(rid: number): void {
+    if (this.worker.counters) this.worker.counters.sent.response++;
+    if (this.state === "closed") return;
+    const codec = this.worker.codec;
+    this.connection.send(codec.binary ? codec.encode({ rid }) : `{"rid":${rid}}`);
+  }
+
+  /**
    * Answer an invoke. A reply that cannot be encoded (a cycle, a BigInt, nesting too deep)
    * becomes an InvalidMessageError reply rather than an exception in the caller.
    */

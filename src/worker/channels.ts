@@ -30,9 +30,17 @@ import { Conflator } from "./conflate.ts";
 import type { WorkerCounters } from "../metrics/WorkerCounters.ts";
 import { deliverWithMiddleware, type FanoutHost } from "./deliverWithMiddleware.ts";
 import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
+import type { Logger } from "../log/logger.ts";
 
 export type Listener = (pub: Publication) => void;
 type SubAck = Extract<BrokerToWorker, { t: "subAck" }>;
+
+/**
+ * The presence joins of one channel in one event-loop turn: their members go to the
+ * broker as one sub; its answer replies to each (or fails each) and settles `done`, the
+ * one promise every socket of the batch waits on.
+ */
+interface JoinBatch { members: Member[]; waiting: SubscribeOptions[]; done: Promise<void>; settle(): void }
 
 /** A socket on a kept channel that has not joined the native topic yet. */
 interface Catchup { buffer: Publication[] | null; sent: number; epoch: string }
@@ -62,6 +70,7 @@ export interface ChannelHost extends FanoutHost {
   /** Open sockets by id: finds a publication's `skip` client. */
   readonly clients: ReadonlyMap<string, ServerSocket>;
   readonly counters?: WorkerCounters;
+  readonly log?: Logger;
   serveHandle(): ServeHandle | null;
 }
 
@@ -94,7 +103,7 @@ export class ChannelTable {
   /** channel → resolvers waiting for the broker's subAck, in send order */
   readonly #awaitingAck = new Map<string, Array<() => void>>();
   /** Presence joins of this event-loop turn, by channel: posted as one sub each at the turn's end. */
-  readonly #joins = new Map<string, { members: Member[]; waiting: Array<(ack: SubAck | Error) => void> }>();
+  readonly #joins = new Map<string, JoinBatch>();
   #joinsScheduled = false;
   readonly namespace: (channel: string) => ChannelNamespace | null;
 
@@ -333,17 +342,18 @@ export class ChannelTable {
    */
   #presenceSubscribe(channel: string, options: SubscribeOptions): Promise<void> {
     let batch = this.#joins.get(channel);
-    if (!batch) this.#joins.set(channel, batch = { members: [], waiting: [] });
+    if (!batch) {
+      let settle!: () => void;
+      const done = new Promise<void>((resolve) => { settle = resolve; });
+      this.#joins.set(channel, batch = { members: [], waiting: [], done, settle });
+    }
     batch.members.push(options.member!);
+    batch.waiting.push(options);
     if (!this.#joinsScheduled) {
       this.#joinsScheduled = true;
       setImmediate(() => this.flushJoins());
     }
-    const waiting = batch.waiting;
-    return new Promise<SubAck | Error>((resolve) => waiting.push(resolve)).then((ack) => {
-      if (ack instanceof Error) return options.fail(ack);
-      return ack.error ? options.fail(namedError(ack.error.name, ack.error.message)) : options.reply();
-    });
+    return batch.done;
   }
 
   /**
@@ -353,13 +363,14 @@ export class ChannelTable {
   flushJoins(channel?: string): void {
     if (channel === undefined) this.#joinsScheduled = false;
     const batches = channel === undefined ? [...this.#joins] : this.#joins.has(channel) ? [[channel, this.#joins.get(channel)!] as const] : [];
-    for (const [ch, { members, waiting }] of batches) {
+    for (const [ch, batch] of batches) {
       this.#joins.delete(ch);
+      const { members, waiting } = batch;
       const message = members.length === 1 ? { t: "sub" as const, ch, member: members[0] } : { t: "sub" as const, ch, members };
-      this.host.links.request<SubAck>(ch, message).then(
-        (ack) => { for (const done of waiting) done(ack); },
-        (error: Error) => { for (const done of waiting) done(error); },
-      );
+      this.host.links.request<SubAck>(ch, message).then((ack) => {
+        const error = ack.error ? namedError(ack.error.name, ack.error.message) : null;
+        answerJoins(waiting, error, batch.settle, this.host.log);
+      }, (error: Error) => answerJoins(waiting, error, batch.settle, this.host.log));
     }
   }
 
@@ -385,4 +396,17 @@ export class ChannelTable {
       }
     }));
   }
+}
+
+/** Reply to (or fail) every socket of a join batch; one whose reply throws is logged and keeps no other waiting. */
+function answerJoins(waiting: SubscribeOptions[], error: Error | null, settle: () => void, log?: Logger): void {
+  for (const options of waiting) {
+    try {
+      if (error) options.fail(error);
+      else options.reply();
+    } catch (thrown) {
+      log?.error("Presence subscribe reply failed", { error: String((thrown as Error)?.stack ?? thrown) });
+    }
+  }
+  settle();
 }

@@ -19,7 +19,8 @@ type ChannelPacket = Extract<Inbound, { kind: "subscribe" | "unsubscribe" | "pub
 
 function reply(socket: ServerSocket, cid: number | undefined, error?: Error | null): void {
   if (cid === undefined) return;
-  socket.send(error ? { rid: cid, error: dehydrateError(error) } : { rid: cid });
+  if (error) socket.send({ rid: cid, error: dehydrateError(error) });
+  else socket.ack(cid);
 }
 
 export function handleChannelPacket(worker: SocketWorker, socket: ServerSocket, packet: ChannelPacket): Promise<void> | void {
@@ -60,7 +61,8 @@ function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | und
       // On history channels the reply carries the position: { offset, epoch[, recovered] }.
       reply: (position) => {
         if (cid === undefined) return;
-        socket.send(position === undefined ? { rid: cid } : { rid: cid, data: position });
+        if (position === undefined) socket.ack(cid);
+        else socket.send({ rid: cid, data: position });
       },
       fail: (error) => {
         worker.unsubscribeSocket(socket, channel);
