@@ -42,19 +42,26 @@ function open(port: number): Promise<Conn> {
 const { port, clients, cycles } = args;
 const conns: Conn[] = [];
 for (let i = 0; i < clients; i += 100) conns.push(...await Promise.all(Array.from({ length: Math.min(100, clients - i) }, () => open(port))));
+// A warm-up round first, outside the measured span: what is measured is the steady state,
+// not the JIT compiling a bigger server's code once (a constant, whatever the run's length).
+await churn(args.warmup ?? 0, "warm");
 console.log("READY");
 const reader = (Bun.stdin.stream() as ReadableStream<Uint8Array>).getReader();
 let text = "";
 while (!text.includes("go")) text += new TextDecoder().decode((await reader.read()).value);
+async function churn(rounds: number, prefix: string): Promise<number> {
+  let errors = 0;
+  await Promise.all(conns.map(async (conn, c) => {
+    for (let i = 0; i < rounds; i++) {
+      const channel = `${prefix}/${c}/${i}`;
+      if ((await conn.invoke("#subscribe", { channel })).error) errors++;
+      if ((await conn.invoke("#unsubscribe", channel)).error) errors++;
+    }
+  }));
+  return errors;
+}
 const started = performance.now();
-let errors = 0;
-await Promise.all(conns.map(async (conn, c) => {
-  for (let i = 0; i < cycles; i++) {
-    const channel = `churn/${c}/${i}`;
-    if ((await conn.invoke("#subscribe", { channel })).error) errors++;
-    if ((await conn.invoke("#unsubscribe", channel)).error) errors++;
-  }
-}));
+const errors = await churn(cycles, "churn");
 const seconds = (performance.now() - started) / 1000;
 for (const conn of conns) conn.ws.close();
 console.log(JSON.stringify({ cycles: clients * cycles, errors, seconds, perSecond: clients * cycles / seconds }));
