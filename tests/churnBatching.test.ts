@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startScx, type StartedScx } from "./helpers/startScx.ts";
 import { handshaken, type RawSocket } from "./helpers/rawSocket.ts";
-import { ChannelSet } from "../src/worker/ChannelSet.ts";
+import { SmallSet } from "../src/worker/SmallSet.ts";
 
 /** The next packet that is not a ping, or null if none comes within `ms` (a quiet line is the expected outcome). */
 async function quiet(socket: RawSocket, ms: number): Promise<any | null> {
@@ -19,9 +19,9 @@ async function quiet(socket: RawSocket, ms: number): Promise<any | null> {
   }
 }
 
-describe("ChannelSet", () => {
-  test("ChannelSet.add() keeps one channel, then behaves as a Set past it", () => {
-    const set = new ChannelSet();
+describe("SmallSet", () => {
+  test("SmallSet.add() keeps one channel, then behaves as a Set past it", () => {
+    const set = new SmallSet<string>();
     expect(set.size).toBe(0);
     expect(set.has("a")).toBe(false);
     set.add("a").add("a");

@@ -11,6 +11,7 @@
  * const broker = new Broker({ channels: config.channels });
  * broker.attachWorker(0, link);
  */
+import { forEachId, withId, withoutId, type WorkerIds } from "./workerIds.ts";
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, ErrorRecord, WorkerToBroker } from "../threads/messages.ts";
 import type { ClusterEngine, EngineState } from "../cluster/ClusterEngine.ts";
@@ -56,7 +57,7 @@ export class Broker {
   #fwdTimer: ReturnType<typeof setTimeout> | null = null;
   #resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** channel → ids of workers with local subscribers */
-  readonly #channels = new Map<string, Set<number>>();
+  readonly #channels = new Map<string, WorkerIds>();
   /** channel → the engine's subscribe still under way */
   readonly #subscribing = new Map<string, Promise<void>>();
   #engine: ClusterEngine | null = null;
@@ -148,9 +149,7 @@ export class Broker {
     this.#caps.detachWorker(id);
     if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
     this.#presence.dropWorker(id);
-    for (const [channel, ids] of this.#channels) {
-      if (ids.delete(id) && ids.size === 0) this.#drop(channel);
-    }
+    for (const channel of [...this.#channels.keys()]) this.#remove(channel, id);
   }
 
   /** Channels with at least one subscribed worker. */
@@ -165,7 +164,7 @@ export class Broker {
    */
   deliver(pub: Publication, from?: number, s?: number): void {
     const ids = this.#channels.get(pub.ch);
-    if (!ids) return;
+    if (ids === undefined) return;
     const message: BrokerToWorker = { t: "pub", ch: pub.ch, json: pub.json };
     if (pub.offset !== undefined) Object.assign(message, { offset: pub.offset, epoch: pub.epoch });
     // When this host accepted it (metrics: scx_publish_delivery_seconds); absent from other hosts.
@@ -176,15 +175,16 @@ export class Broker {
       message.s = s;
     }
     if (pub.skip !== undefined) message.skip = pub.skip;
-    for (const id of ids) this.#workers.get(id)?.post(message);
+    if (typeof ids === "number") this.#workers.get(ids)?.post(message);
+    else for (const id of ids) this.#workers.get(id)?.post(message);
   }
 
   /** Send a join or leave to every worker with subscribers of the channel. */
   deliverPresence(event: PresenceEvent): void {
     const ids = this.#channels.get(event.ch);
-    if (!ids) return;
+    if (ids === undefined) return;
     const message: BrokerToWorker = { t: "pev", ch: event.ch, join: event.join, member: event.member };
-    for (const id of ids) this.#workers.get(id)?.post(message);
+    forEachId(ids, (id) => this.#workers.get(id)?.post(message));
   }
 
   #handle(id: number, link: WorkerLink, message: WorkerToBroker): void {
@@ -199,11 +199,8 @@ export class Broker {
         return this.#subscribe(id, link, message);
       case "hist":
         return this.#readHistory(link, message);
-      case "unsub": {
-        const ids = this.#channels.get(message.ch);
-        if (ids?.delete(id) && ids.size === 0) this.#drop(message.ch);
-        return;
-      }
+      case "unsub":
+        return this.#remove(message.ch, id);
       case "leave":
         return this.#presence.leave(id, message.ch, message.client);
       case "presence":
@@ -289,15 +286,24 @@ export class Broker {
 
   /** Register a worker's interest; returns the engine's subscribe while it is still under way. */
   #add(id: number, channel: string, resync = false): Promise<void> | undefined {
-    let ids = this.#channels.get(channel);
-    if (!ids) {
-      this.#channels.set(channel, ids = new Set());
+    const ids = this.#channels.get(channel);
+    const next = withId(ids, id);
+    if (next !== ids) this.#channels.set(channel, next);
+    if (ids === undefined) {
       this.#engineSubscribe(channel);
       // A restarted broker's resync: its channels were occupied all along (webhooks count them, tell nobody).
       this.webhooks?.occupied(channel, resync);
     }
-    ids.add(id);
     return this.#subscribing.get(channel);
+  }
+
+  /** A worker no longer wants the channel; the last one leaving drops it. */
+  #remove(channel: string, id: number): void {
+    const ids = this.#channels.get(channel);
+    if (ids === undefined) return;
+    const left = withoutId(ids, id);
+    if (left === undefined) this.#drop(channel);
+    else if (left !== ids) this.#channels.set(channel, left);
   }
 
   #engineSubscribe(channel: string): void {

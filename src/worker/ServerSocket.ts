@@ -16,7 +16,7 @@ import { dehydrateError, hydrateError } from "../protocol/dehydrate.ts";
 import { Reserved } from "../protocol/packets.ts";
 import type { SignOptions } from "../auth/AuthEngine.ts";
 import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
-import { ChannelSet } from "./ChannelSet.ts";
+import { SmallSet } from "./SmallSet.ts";
 
 export type SocketState = "connecting" | "open" | "closed";
 
@@ -90,7 +90,7 @@ export class ServerSocket {
   authToken: Record<string, unknown> | null = null;
   signedAuthToken: string | null = null;
   /** Channels this socket is subscribed to (Set-like; one channel costs no Set). */
-  readonly channels = new ChannelSet();
+  readonly channels = new SmallSet<string>();
   /** Last time anything arrived (pong or packet), for the pong timeout. */
   lastSeen = Date.now();
   handshakeTimer: ReturnType<typeof setTimeout> | null = null;

@@ -31,6 +31,7 @@ import type { WorkerCounters } from "../metrics/WorkerCounters.ts";
 import { deliverWithMiddleware, type FanoutHost } from "./deliverWithMiddleware.ts";
 import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
 import type { Logger } from "../log/logger.ts";
+import { SmallSet } from "./SmallSet.ts";
 
 export type Listener = (pub: Publication) => void;
 type SubAck = Extract<BrokerToWorker, { t: "subAck" }>;
@@ -53,7 +54,7 @@ export interface LocalChannel {
   readonly kept: boolean;
   /** Offsets and epochs go on the wire (history). */
   readonly wire: boolean;
-  readonly sockets: Set<ServerSocket>;
+  readonly sockets: SmallSet<ServerSocket>;
   catching: Map<ServerSocket, Catchup> | null;
   listeners: Set<Listener> | null;
   /** The last offset this worker delivered live. */
@@ -289,7 +290,7 @@ export class ChannelTable {
     const entry: LocalChannel = {
       name: channel, topic: topicOf(channel), namespace,
       kept: keepsPublications(namespace), wire: namespace?.history !== undefined,
-      sockets: new Set(), catching: null, listeners: null, last: null, conflator: null, pubs: 0, foreign: null,
+      sockets: new SmallSet(), catching: null, listeners: null, last: null, conflator: null, pubs: 0, foreign: null,
     };
     if (namespace?.conflate) entry.conflator = new Conflator(namespace.conflate, (pub) => this.#deliver(entry, pub));
     this.#channels.set(channel, entry);
