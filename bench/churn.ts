@@ -4,11 +4,14 @@
  * the same run (interleaved rounds, median of three). Target ≥ 0.8 of the ceiling. Each
  * server first takes a warm-up round the figures leave out: what is compared is the steady
  * state, not the JIT compiling scx's (larger) code once, a constant whatever the run's length.
+ * The server runs on one core with all its threads and the load generator on the other
+ * (taskset), as the issue's per-core figures are taken: unpinned, how the threads of both
+ * share the 2 cores moves the CPU per cycle by ±15% from run to run.
  *
  * @example
  * await churnScenario(rows, results); // from bench/run.ts
  */
-import { cpuSeconds, startServer } from "./processes.ts";
+import { cpuSeconds, pinnedTo, startServer } from "./processes.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
 
@@ -17,8 +20,9 @@ const load = { clients: 100, cycles: 1500, warmup: 500 };
 
 /** One run against a fresh server: cycles per wall second and per server CPU-second of the churn alone. */
 export async function churnOnce(script: string, args: string[]) {
-  const server = await startServer(script, args);
-  const proc = Bun.spawn([process.execPath, new URL("./churnLoad.ts", import.meta.url).pathname, JSON.stringify({ port: server.port, ...load })],
+  // Pinned, as the issue measures per server core: the server (every thread) on core 0, the load on core 1.
+  const server = await startServer(script, args, { pin: 0 });
+  const proc = Bun.spawn([...pinnedTo(1), process.execPath, new URL("./churnLoad.ts", import.meta.url).pathname, JSON.stringify({ port: server.port, ...load })],
     { stdout: "pipe", stdin: "pipe", stderr: "inherit" });
   let buffer = "";
   let last = "";
@@ -43,28 +47,52 @@ export async function churnOnce(script: string, args: string[]) {
   return { ...result, serverCpu, perCpuSecond: result.cycles / Math.max(serverCpu, 0.01) };
 }
 
-export async function churnScenario(rows: Row[], results: Record<string, unknown>, rounds = 3): Promise<void> {
-  const servers: Array<[string, string, string[]]> = [
-    ["ceiling", "ceilingServer.ts", []], ["scx0", "scxServer.ts", ["0"]], ["scx1", "scxServer.ts", ["1"]],
-  ];
-  const runs: Record<string, Awaited<ReturnType<typeof churnOnce>>[]> = {};
+/**
+ * Each round brackets every scx run between two ceiling runs (ceiling, in-process,
+ * ceiling, one worker thread, ceiling); a run's ratio is against the mean of its two
+ * brackets, and a run whose brackets differ by more than 20% is set aside (this VM's CPU
+ * speed can change by 2× from one second to the next; a ratio across such a change says
+ * nothing). The figure is the median ratio of the rounds kept.
+ */
+export async function churnScenario(rows: Row[], results: Record<string, unknown>, rounds = 5): Promise<void> {
+  type Run = Awaited<ReturnType<typeof churnOnce>>;
+  const variants: Array<[string, string[]]> = [["scx0", ["0"]], ["scx1", ["1"]]];
+  const ceilings: Run[] = [];
+  const kept: Record<string, Array<{ run: Run; ratio: number }>> = { scx0: [], scx1: [] };
+  const setAside: Record<string, number> = { scx0: 0, scx1: 0 };
   for (let round = 0; round < rounds; round++) {
-    for (const [name, script, args] of servers) (runs[name] ??= []).push(await churnOnce(script, args));
+    let before = await churnOnce("ceilingServer.ts", []);
+    ceilings.push(before);
+    for (const [name, args] of variants) {
+      const run = await churnOnce("scxServer.ts", args);
+      const after = await churnOnce("ceilingServer.ts", []);
+      ceilings.push(after);
+      const [low, high] = [before.perCpuSecond, after.perCpuSecond].sort((x, y) => x - y) as [number, number];
+      if (high > low * 1.2) setAside[name]!++;
+      else kept[name]!.push({ run, ratio: run.perCpuSecond / ((low + high) / 2) });
+      before = after;
+    }
   }
-  const median = (name: string) => [...runs[name]!].sort((a, b) => a.perCpuSecond - b.perCpuSecond)[Math.floor(rounds / 2)]!;
-  const ceiling = median("ceiling");
-  const label = `churn: ${load.clients} clients × ${load.cycles} subscribe+unsubscribe of fresh channels, acked, after ${load.warmup} warm-up (median of ${rounds})`;
-  for (const [name, , args] of servers) {
-    const run = median(name);
-    const ratio = run.perCpuSecond / ceiling.perCpuSecond;
+  const middle = (values: number[]) => values.length ? [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]! : NaN;
+  const pinned = pinnedTo(0).length > 0 ? "server pinned to core 0, load to core 1" : "unpinned (no taskset)";
+  const label = `churn: ${load.clients} clients × ${load.cycles} subscribe+unsubscribe of fresh channels, acked, after ${load.warmup} warm-up, ${pinned} (${rounds} rounds)`;
+  rows.push({
+    scenario: label, target: "Bun.serve topics (ceiling)",
+    figure: `${Math.round(middle(ceilings.map((r) => r.perCpuSecond))).toLocaleString()} cycles per server CPU-s, ${Math.round(middle(ceilings.map((r) => r.perSecond))).toLocaleString()}/s`,
+    note: `all: ${ceilings.map((r) => Math.round(r.perCpuSecond)).join(", ")}`,
+  });
+  results.churn_ceiling = { all: ceilings.map((r) => r.perCpuSecond) };
+  for (const [name] of variants) {
+    const list = kept[name]!;
+    const ratio = middle(list.map((k) => k.ratio));
+    const errors = list.reduce((sum, k) => sum + (k.run.errors ?? 0), 0);
     rows.push({
       scenario: label,
-      target: name === "ceiling" ? "Bun.serve topics (ceiling)" : args[0] === "0" ? "scx, in-process worker" : "scx, 1 worker thread",
-      figure: `${Math.round(run.perCpuSecond).toLocaleString()} cycles per server CPU-s, ${Math.round(run.perSecond).toLocaleString()}/s`,
-      cpu: `server ${run.serverCpu.toFixed(2)} s`,
-      note: name === "ceiling" ? `all: ${runs[name]!.map((r) => Math.round(r.perCpuSecond)).join(", ")}`
-        : `${ratio.toFixed(2)} of ceiling per CPU-s (target ≥ 0.8); all: ${runs[name]!.map((r) => Math.round(r.perCpuSecond)).join(", ")}${run.errors ? `; ${run.errors} errors` : ""}`,
+      target: name === "scx0" ? "scx, in-process worker" : "scx, 1 worker thread",
+      figure: `${Math.round(middle(list.map((k) => k.run.perCpuSecond))).toLocaleString()} cycles per server CPU-s, ${Math.round(middle(list.map((k) => k.run.perSecond))).toLocaleString()}/s`,
+      cpu: `server ${middle(list.map((k) => k.run.serverCpu)).toFixed(2)} s`,
+      note: `${ratio.toFixed(2)} of the ceiling per CPU-s, median ratio to the bracketing ceiling runs (target ≥ 0.8); rounds: ${list.map((k) => k.ratio.toFixed(2)).join(", ")}${setAside[name] ? `; ${setAside[name]} set aside (brackets differed > 20%)` : ""}${errors ? `; ${errors} errors` : ""}`,
     });
-    results[`churn_${name}`] = { ...run, ratio, all: runs[name]!.map((r) => r.perCpuSecond) };
+    results[`churn_${name}`] = { ratio, ratios: list.map((k) => k.ratio), setAside: setAside[name], errors };
   }
 }

@@ -19,8 +19,20 @@ async function* lines(stream: ReadableStream<Uint8Array>) {
   }
 }
 
-export async function startServer(script: string, args: string[] = []): Promise<Server> {
-  const proc = Bun.spawn([bun, `${here}${script}`, ...args], { stdout: "pipe", stdin: "pipe", stderr: "inherit" });
+/**
+ * The command prefix that keeps a process on one core (`taskset -c <core>`), as the
+ * per-core figures are defined: the server on core 0 with all its threads, the load
+ * generator on core 1, so neither's scheduling shapes the other's batching. Empty where
+ * taskset is missing or the machine has one core (the figures are then unpinned).
+ */
+export function pinnedTo(core: number): string[] {
+  if (navigator.hardwareConcurrency < 2 || !Bun.which("taskset")) return [];
+  return ["taskset", "-c", String(core)];
+}
+
+export async function startServer(script: string, args: string[] = [], options: { pin?: number } = {}): Promise<Server> {
+  const pin = options.pin === undefined ? [] : pinnedTo(options.pin);
+  const proc = Bun.spawn([...pin, bun, `${here}${script}`, ...args], { stdout: "pipe", stdin: "pipe", stderr: "inherit" });
   const reader = lines(proc.stdout as ReadableStream<Uint8Array>);
   let port = 0;
   for await (const line of reader) {
