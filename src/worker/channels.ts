@@ -18,94 +18,27 @@
  * await table.subscribe(socket, "chat/1", { since, reply: (data) => socket.respond(cid, data), fail });
  */
 import type { ServerSocket } from "./ServerSocket.ts";
-import type { Member } from "../protocol/presence.ts";
 import type { BrokerToWorker } from "../threads/messages.ts";
 import type { Publication, StreamPosition } from "../protocol/publication.ts";
-import type { ServeHandle } from "../runtime/runtime.ts";
 import { type ChannelNamespace, keepsPublications, namespaceMatcher } from "../config/namespaces.ts";
 import type { Frame } from "../protocol/codec.ts";
 import { namedError } from "../protocol/errorNames.ts";
-import type { BrokerLinks } from "./brokerLinks.ts";
 import { Conflator } from "./conflate.ts";
-import type { WorkerCounters } from "../metrics/WorkerCounters.ts";
-import { deliverWithMiddleware, type FanoutHost } from "./deliverWithMiddleware.ts";
+import { deliverWithMiddleware } from "./deliverWithMiddleware.ts";
 import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
-import type { Logger } from "../log/logger.ts";
 import { SmallSet } from "./SmallSet.ts";
+import { PresenceJoins } from "./presenceJoins.ts";
+import { type ChannelHost, type LocalChannel, type Listener, type SubscribeOptions, topicOf } from "./LocalChannel.ts";
 
-export type Listener = (pub: Publication) => void;
-type SubAck = Extract<BrokerToWorker, { t: "subAck" }>;
-
-/**
- * The presence joins of one channel in one event-loop turn: their members go to the
- * broker as one sub; its answer replies to each (or fails each) and settles `done`, the
- * one promise every socket of the batch waits on.
- */
-interface JoinBatch { members: Member[]; waiting: SubscribeOptions[]; done: Promise<void>; settle(): void }
-
-/** A socket on a kept channel that has not joined the native topic yet. */
-interface Catchup { buffer: Publication[] | null; sent: number; epoch: string }
-
-export interface LocalChannel {
-  readonly name: string;
-  readonly topic: string;
-  readonly namespace: ChannelNamespace | null;
-  /** Publications carry offsets (history or latest). */
-  readonly kept: boolean;
-  /** Offsets and epochs go on the wire (history). */
-  readonly wire: boolean;
-  readonly sockets: SmallSet<ServerSocket>;
-  catching: Map<ServerSocket, Catchup> | null;
-  listeners: Set<Listener> | null;
-  /** The last offset this worker delivered live. */
-  last: StreamPosition | null;
-  conflator: Conflator | null;
-  /** Publications this worker received for the channel (metrics: busiest channels). */
-  pubs: number;
-  /** Sessions of other wire protocols (Pusher) among `sockets`, by protocol; null when none (the SC-only path). */
-  foreign: Map<SessionProtocol, number> | null;
-}
-
-export interface ChannelHost extends FanoutHost {
-  readonly links: BrokerLinks;
-  /** Open sockets by id: finds a publication's `skip` client. */
-  readonly clients: ReadonlyMap<string, ServerSocket>;
-  readonly counters?: WorkerCounters;
-  readonly log?: Logger;
-  serveHandle(): ServeHandle | null;
-}
-
-export interface SubscribeOptions {
-  since?: StreamPosition;
-  /** Presence channels: what subscribe middleware set as the member's info. */
-  info?: Record<string, unknown> | null;
-  /** Presence channels: the member's user when it is not the token's `sub` (Pusher's channel_data `user_id`). */
-  user?: string;
-  /** Presence channels: the member the broker registers before it answers (so the reply follows it). */
-  member?: Member;
-  /** Send the #subscribe reply (its data: the position on history channels). */
-  reply(data?: unknown): void;
-  fail(error: Error): void;
-}
-
-/**
- * The native topic of a channel. Bun refuses empty topic names, and SocketCluster allows
- * an empty channel name, so "" gets a reserved name (NUL is refused in channel names).
- *
- * @example
- * topicOf("chat/1"); // "chat/1"
- */
-export function topicOf(channel: string): string {
-  return channel === "" ? "\u0000scx:empty" : channel;
-}
+export { topicOf } from "./LocalChannel.ts";
+export type { ChannelHost, Listener, LocalChannel, SubscribeOptions } from "./LocalChannel.ts";
 
 export class ChannelTable {
   readonly #channels = new Map<string, LocalChannel>();
   /** channel → resolvers waiting for the broker's subAck, in send order */
   readonly #awaitingAck = new Map<string, Array<() => void>>();
-  /** Presence joins of this event-loop turn, by channel: posted as one sub each at the turn's end. */
-  readonly #joins = new Map<string, JoinBatch>();
-  #joinsScheduled = false;
+  /** Presence joins gathered per channel and turn (presenceJoins.ts); made on first use. */
+  #joins: PresenceJoins | null = null;
   readonly namespace: (channel: string) => ChannelNamespace | null;
 
   /** `pusherPresence`: Pusher's `presence-` channels keep members with joins and leaves (src/config/channels.ts). */
@@ -129,7 +62,7 @@ export class ChannelTable {
     if (protocol) return this.#subscribeForeign(entry, created, socket, protocol, options);
     if (!entry.kept) {
       socket.connection.subscribe(entry.topic);
-      if (options.member) return this.#presenceSubscribe(channel, options);
+      if (options.member) return this.#presenceJoins().add(channel, options);
       return this.#replyOnAck(channel, created, options);
     }
     (entry.catching ??= new Map()).set(socket, { buffer: [], sent: 0, epoch: "" });
@@ -332,47 +265,17 @@ export class ChannelTable {
     const foreign = entry.foreign ??= new Map();
     foreign.set(protocol, (foreign.get(protocol) ?? 0) + 1);
     socket.connection.subscribe(protocol.topic(entry.name));
-    if (options.member) return this.#presenceSubscribe(entry.name, options);
+    if (options.member) return this.#presenceJoins().add(entry.name, options);
     return this.#replyOnAck(entry.name, created, options);
   }
 
-  /**
-   * A presence channel: each socket's member is registered before its reply. The members
-   * joining one channel in one event-loop turn go to the broker as one sub, answered once
-   * (10,000 sockets joining a room cost a few broker round trips, not 10,000).
-   */
-  #presenceSubscribe(channel: string, options: SubscribeOptions): Promise<void> {
-    let batch = this.#joins.get(channel);
-    if (!batch) {
-      let settle!: () => void;
-      const done = new Promise<void>((resolve) => { settle = resolve; });
-      this.#joins.set(channel, batch = { members: [], waiting: [], done, settle });
-    }
-    batch.members.push(options.member!);
-    batch.waiting.push(options);
-    if (!this.#joinsScheduled) {
-      this.#joinsScheduled = true;
-      setImmediate(() => this.flushJoins());
-    }
-    return batch.done;
+  /** Post the presence joins gathered so far (of one channel, or all): a leave calls it first, so it never overtakes its join. */
+  flushJoins(channel?: string): void {
+    this.#joins?.flush(channel);
   }
 
-  /**
-   * Post the presence joins gathered so far (of one channel, or all): called at the turn's
-   * end, and before a leave, so a leave never overtakes its member's join.
-   */
-  flushJoins(channel?: string): void {
-    if (channel === undefined) this.#joinsScheduled = false;
-    const batches = channel === undefined ? [...this.#joins] : this.#joins.has(channel) ? [[channel, this.#joins.get(channel)!] as const] : [];
-    for (const [ch, batch] of batches) {
-      this.#joins.delete(ch);
-      const { members, waiting } = batch;
-      const message = members.length === 1 ? { t: "sub" as const, ch, member: members[0] } : { t: "sub" as const, ch, members };
-      this.host.links.request<SubAck>(ch, message).then((ack) => {
-        const error = ack.error ? namedError(ack.error.name, ack.error.message) : null;
-        answerJoins(waiting, error, batch.settle, this.host.log);
-      }, (error: Error) => answerJoins(waiting, error, batch.settle, this.host.log));
-    }
+  #presenceJoins(): PresenceJoins {
+    return this.#joins ??= new PresenceJoins(this.host.links, this.host.log);
   }
 
   /**
@@ -397,17 +300,4 @@ export class ChannelTable {
       }
     }));
   }
-}
-
-/** Reply to (or fail) every socket of a join batch; one whose reply throws is logged and keeps no other waiting. */
-function answerJoins(waiting: SubscribeOptions[], error: Error | null, settle: () => void, log?: Logger): void {
-  for (const options of waiting) {
-    try {
-      if (error) options.fail(error);
-      else options.reply();
-    } catch (thrown) {
-      log?.error("Presence subscribe reply failed", { error: String((thrown as Error)?.stack ?? thrown) });
-    }
-  }
-  settle();
 }
