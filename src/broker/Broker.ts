@@ -11,6 +11,8 @@
  * const broker = new Broker({ channels: config.channels });
  * broker.attachWorker(0, link);
  */
+import { ForwardConfirmations } from "./ForwardConfirmations.ts";
+import { EngineSubscriptions } from "./EngineSubscriptions.ts";
 import { forEachId, withId, withoutId, type WorkerIds } from "./workerIds.ts";
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, ErrorRecord, WorkerToBroker } from "../threads/messages.ts";
@@ -37,9 +39,6 @@ type PubMessage = Extract<WorkerToBroker, { t: "pub" }>;
 /** How long a restarted broker holds publications for workers that have not resynced. */
 const resyncTimeout = 2000;
 /** How often a broker confirms forwarded publications to their workers (`fwd`), at most. */
-const confirmEveryMs = 5;
-/** Longest a subscribe waits for the engine to confirm before it is acknowledged anyway. */
-const engineSubscribeTimeout = 5000;
 
 function errorRecord(error: unknown): ErrorRecord {
   const e = error as { name?: string; message?: string };
@@ -52,14 +51,13 @@ export class Broker {
   readonly #awaiting = new Set<number>();
   /** Publications held meanwhile (null when nothing is awaited). */
   #held: Array<{ message: PubMessage; link: WorkerLink; id: number }> | null = null;
-  /** worker link → the newest numbered publication from it forwarded, to confirm (`fwd`) once this turn's deliveries are out */
-  readonly #forwarded = new Map<WorkerLink, number>();
-  #fwdTimer: ReturnType<typeof setTimeout> | null = null;
+  /** `fwd` confirmations of the numbered publications forwarded (ForwardConfirmations.ts). */
+  readonly #confirmations = new ForwardConfirmations();
   #resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** channel → ids of workers with local subscribers */
   readonly #channels = new Map<string, WorkerIds>();
   /** channel → the engine's subscribe still under way */
-  readonly #subscribing = new Map<string, Promise<void>>();
+  readonly #subscribing: EngineSubscriptions;
   #engine: ClusterEngine | null = null;
   #history: BrokerHistory;
   readonly #presence: BrokerPresence;
@@ -86,6 +84,7 @@ export class Broker {
   } = {}) {
     this.#awaitingEngine = options.awaitingEngine ?? false;
     this.#log = options.log ?? null;
+    this.#subscribing = new EngineSubscriptions(this.#log);
     this.#drops = this.#log && new DropReport(this.#log, "Dropped publications: the history store failed (nobody asked for an answer)");
     this.#caps = new BrokerCaps(undefined, this.#log);
     this.#namespaces = options.channels ?? [];
@@ -220,7 +219,7 @@ export class Broker {
 
   #publish(message: PubMessage, link: WorkerLink, from: number): void {
     // Numbered (no id): confirmed to the worker once this turn's deliveries have been posted.
-    if (message.s !== undefined) this.#confirm(link, message.s);
+    if (message.s !== undefined) this.#confirmations.forwarded(link, message.s);
     const keep = this.#history.keep(message.ch);
     if (!keep) {
       const pub = { ch: message.ch, json: message.json };
@@ -294,7 +293,7 @@ export class Broker {
       // A restarted broker's resync: its channels were occupied all along (webhooks count them, tell nobody).
       this.webhooks?.occupied(channel, resync);
     }
-    return this.#subscribing.get(channel);
+    return this.#subscribing.pending(channel);
   }
 
   /** A worker no longer wants the channel; the last one leaving drops it. */
@@ -307,18 +306,7 @@ export class Broker {
   }
 
   #engineSubscribe(channel: string): void {
-    const result = this.#engine?.subscribe(channel);
-    if (!(result instanceof Promise)) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const bounded = Promise.race([
-      result.catch((error) => this.#log?.warn("Engine subscribe failed", { channel, error: String(error) })),
-      new Promise<void>((resolve) => { timer = setTimeout(resolve, engineSubscribeTimeout); }),
-    ]).then(() => {
-      clearTimeout(timer);
-      if (this.#subscribing.get(channel) === tracked) this.#subscribing.delete(channel);
-    });
-    const tracked = bounded;
-    this.#subscribing.set(channel, tracked);
+    this.#subscribing.track(channel, this.#engine?.subscribe(channel));
   }
 
   /** Every awaited worker has resynced (or the wait timed out): deliver what was held. */
@@ -332,29 +320,16 @@ export class Broker {
     for (const { message, link, id } of held) this.#publish(message, link, id);
   }
 
-  #confirm(link: WorkerLink, s: number): void {
-    this.#forwarded.set(link, s);
-    // A timer, not a microtask: it runs after the batches of this turn's deliveries have
-    // been posted; a few ms, so a steady stream costs ~200 confirmations a second, not one per turn.
-    this.#fwdTimer ??= setTimeout(this.#sendConfirmations, confirmEveryMs);
-  }
-
-  readonly #sendConfirmations = () => {
-    this.#fwdTimer = null;
-    for (const [link, s] of this.#forwarded) link.post({ t: "fwd", s });
-    this.#forwarded.clear();
-  };
-
   #drop(channel: string): void {
     this.#channels.delete(channel);
-    this.#subscribing.delete(channel);
+    this.#subscribing.forget(channel);
     this.#engine?.unsubscribe(channel);
     this.webhooks?.emptied(channel);
   }
 
   /** Resolves when the engine has acted on every subscribe and unsubscribe so far. */
   async settle(): Promise<void> {
-    await Promise.all(this.#subscribing.values());
+    await this.#subscribing.settled();
     await this.#engine?.settle();
   }
 
@@ -364,7 +339,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
-    if (this.#fwdTimer) clearTimeout(this.#fwdTimer);
+    this.#confirmations.stop();
     this.#drops?.close();
     await this.webhooks?.close();
     await this.#engine?.close();
