@@ -7,7 +7,8 @@
  */
 export const apiBenchKey = "bench-api-key-0123456789";
 
-async function subscriber(port: number, channel: string, onPublish: () => void): Promise<WebSocket> {
+/** A raw subscriber of `channel` whose publications only call `onPublish` (also bench/pusherApiLoad.ts). */
+export async function subscriber(port: number, channel: string, onPublish: () => void): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/socketcluster/`);
   await new Promise<void>((resolve, reject) => {
     ws.onerror = () => reject(new Error("connect failed"));

@@ -6,6 +6,7 @@
  */
 import { jsonCodec, type Codec } from "../src/protocol/codec.ts";
 import { codecNamed } from "../src/protocol/codecs.ts";
+import { type BenchSocket, inBatches, openBenchSocket } from "./benchSocket.ts";
 
 const args = JSON.parse(process.argv[2] ?? "{}");
 const codec: Codec = codecNamed(args.codec ?? "json");
@@ -20,43 +21,29 @@ export function payload(kind: "small" | "large" | "xlarge", n: number): unknown 
   };
 }
 
-interface Conn { ws: WebSocket; invoke(event: string, data?: unknown): Promise<any>; send(packet: unknown): void }
+type Conn = BenchSocket;
 
-function open(onPublish?: (bytes: number) => void): Promise<Conn> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.binaryType = "arraybuffer";
-    let cid = 0;
-    const pending = new Map<number, (reply: any) => void>();
-    const conn: Conn = {
-      ws,
-      send: (packet) => ws.send(codec.encode(packet)),
-      invoke: (event, data) => new Promise((done) => {
-        const id = ++cid;
-        pending.set(id, done);
-        ws.send(codec.encode({ event, data, cid: id }));
-      }),
-    };
-    let subscribed = false;
-    ws.onmessage = (event) => {
-      if (event.data === "") return ws.send("");
-      // Once subscribed, a subscriber gets only publications: counted without decoding, so the
-      // load generator costs the same whatever the codec (its speed shapes the server's batching).
-      if (subscribed && onPublish) return onPublish(typeof event.data === "string" ? event.data.length : event.data.byteLength);
-      const frame = typeof event.data === "string" ? event.data : new Uint8Array(event.data);
-      const packet = codec.decode(frame) as any;
-      if (typeof packet?.rid === "number") {
-        if (packet.rid === 2) subscribed = true;
-        pending.get(packet.rid)?.(packet);
-        pending.delete(packet.rid);
-      }
-    };
-    ws.onerror = () => reject(new Error("connect failed"));
-    ws.onopen = async () => {
-      await conn.invoke("#handshake", { authToken: null });
-      resolve(conn);
-    };
+/**
+ * A socket in `codec`. Once subscribed, a subscriber gets only publications: counted
+ * without decoding (`onPublish` with the frame's size), so the load generator costs the
+ * same whatever the codec (its speed shapes the server's batching).
+ */
+async function open(onPublish?: (bytes: number) => void): Promise<Conn> {
+  let subscribed = false;
+  const conn = await openBenchSocket(args.port, {
+    codec, url,
+    onFrame: (frame) => {
+      if (!subscribed || !onPublish) return false;
+      onPublish(typeof frame === "string" ? frame.length : frame.byteLength);
+      return true;
+    },
   });
+  if (!onPublish) return conn;
+  return { ...conn, invoke: async (event, data) => {
+    const reply = await conn.invoke(event, data);
+    if (event === "#subscribe") subscribed = true;
+    return reply;
+  } };
 }
 
 const { subscribers, messages, burst } = args;
@@ -65,14 +52,11 @@ let received = 0;
 let frameBytes = 0;
 let target = 0;
 let wake: () => void = () => {};
-const subs: Conn[] = [];
-for (let i = 0; i < subscribers; i += 250) {
-  subs.push(...await Promise.all(Array.from({ length: Math.min(250, subscribers - i) }, async () => {
-    const conn = await open((bytes) => { frameBytes = bytes; if (++received >= target) wake(); });
-    await conn.invoke("#subscribe", { channel });
-    return conn;
-  })));
-}
+const subs: Conn[] = await inBatches(subscribers, async () => {
+  const conn = await open((bytes) => { frameBytes = bytes; if (++received >= target) wake(); });
+  await conn.invoke("#subscribe", { channel });
+  return conn;
+});
 const publisher = await open();
 const started = performance.now();
 for (let sent = 0; sent < messages; sent += burst) {

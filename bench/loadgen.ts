@@ -2,53 +2,26 @@
  * The load generator, in its own process: `bun bench/loadgen.ts <scenario> '<json args>'`.
  * Speaks the SocketCluster protocol over raw WebSockets and prints one JSON result line.
  */
+import { type BenchSocket, inBatches, openBenchSocket } from "./benchSocket.ts";
+
 const [scenario, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs ?? "{}");
 const url = (port: number) => `ws://127.0.0.1:${port}/socketcluster/`;
 
-interface Conn { ws: WebSocket; invoke(event: string, data?: unknown): Promise<any>; send(packet: unknown): void }
+type Conn = BenchSocket;
 
+/** A socket whose publications go to `onPublish`, decoded (the others: replies). */
 function open(port: number, onPublish?: (data: any, publication: any) => void): Promise<Conn> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url(port));
-    let cid = 0;
-    const pending = new Map<number, (reply: any) => void>();
-    const conn: Conn = {
-      ws,
-      send: (packet) => ws.send(JSON.stringify(packet)),
-      invoke: (event, data) => new Promise((done) => {
-        const id = ++cid;
-        pending.set(id, done);
-        ws.send(JSON.stringify({ event, data, cid: id }));
-      }),
-    };
-    ws.onmessage = (event) => {
-      const text = event.data as string;
-      if (text === "") return ws.send("");
-      if (onPublish && text.startsWith('{"event":"#publish"')) {
-        const publication = JSON.parse(text).data;
-        return onPublish(publication.data, publication);
-      }
-      const packet = JSON.parse(text);
-      if (typeof packet.rid === "number") {
-        pending.get(packet.rid)?.(packet);
-        pending.delete(packet.rid);
-      }
-    };
-    ws.onerror = () => reject(new Error("connect failed"));
-    ws.onopen = async () => {
-      await conn.invoke("#handshake", { authToken: null });
-      resolve(conn);
-    };
+  return openBenchSocket(port, {
+    url: url(port),
+    onFrame: (frame) => {
+      const text = frame as string;
+      if (!onPublish || !text.startsWith('{"event":"#publish"')) return false;
+      const publication = JSON.parse(text).data;
+      onPublish(publication.data, publication);
+      return true;
+    },
   });
-}
-
-async function openMany(count: number, make: (i: number) => Promise<Conn>, batch = 250): Promise<Conn[]> {
-  const conns: Conn[] = [];
-  for (let i = 0; i < count; i += batch) {
-    conns.push(...await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => make(i + j))));
-  }
-  return conns;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -61,7 +34,7 @@ async function fanout() {
   let received = 0;
   let target = 0;
   let wake: () => void = () => {};
-  const subs = await openMany(subscribers, async () => {
+  const subs = await inBatches(subscribers, async () => {
     const conn = await open(port, () => { if (++received >= target) wake(); });
     await conn.invoke("#subscribe", { channel });
     return conn;
@@ -86,7 +59,7 @@ async function latency() {
   let wake: () => void = () => {};
   const publisher = await open(port);
   const publisherWorker = (await publisher.invoke("whoami")).data;
-  await openMany(subscribers, async () => {
+  await inBatches(subscribers, async () => {
     let worker = -1;
     const conn = await open(port, (sentAt: number) => {
       samples[worker === publisherWorker ? "same" : "cross"].push(performance.now() - sentAt);
@@ -111,7 +84,7 @@ async function latency() {
 
 async function rpc() {
   const { port, clients, calls } = args;
-  const conns = await openMany(clients, () => open(port));
+  const conns = await inBatches(clients, () => open(port));
   const times: number[] = [];
   const started = performance.now();
   await Promise.all(conns.map(async (conn) => {
@@ -134,7 +107,7 @@ async function crossHost() {
   let target = 0;
   let wake: () => void = () => {};
   const latencies: number[] = [];
-  await openMany(subscribers, async () => {
+  await inBatches(subscribers, async () => {
     const conn = await open(subscriberPort, (sentAt: number) => {
       latencies.push(performance.now() - sentAt);
       if (++received >= target) wake();
@@ -177,7 +150,7 @@ async function idle() {
     return conn;
   };
   for (const half of [0, 1]) {
-    conns.push(...await openMany(count / 2, (i) => subscribed(half * count / 2 + i), 500));
+    conns.push(...await inBatches(count / 2, (i) => subscribed(half * count / 2 + i), 500));
     console.log(JSON.stringify({ ready: conns.length }));
     await new Promise((resolve) => process.stdin.once("data", resolve));
   }
@@ -194,7 +167,7 @@ async function recovery() {
   const { port, clients, missed } = args;
   const channel: string = args.channel ?? "history/recovery";
   let position = { offset: 0, epoch: "" };
-  const first = await openMany(clients, async () => {
+  const first = await inBatches(clients, async () => {
     const conn = await open(port);
     position = (await conn.invoke("#subscribe", { channel })).data;
     return conn;
@@ -207,7 +180,7 @@ async function recovery() {
   let wake: () => void = () => {};
   const done = new Promise<void>((resolve) => { wake = resolve; });
   const started = performance.now();
-  const again = await openMany(clients, async () => {
+  const again = await inBatches(clients, async () => {
     const conn = await open(port, () => { if (++received === clients * missed) wake(); });
     const reply = await conn.invoke("#subscribe", { channel, since: position });
     if (reply.data?.recovered) recovered++;

@@ -6,46 +6,23 @@
  * joinLeave channel, while `churners` connections subscribe and unsubscribe `cycles`
  * times each: cycles per second, and #join/#leave deliveries per second. One JSON line.
  */
+import { type BenchSocket, inBatches, openBenchSocket } from "./benchSocket.ts";
+
 const [scenario, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs ?? "{}");
 
-interface Conn { ws: WebSocket; invoke(event: string, data?: unknown): Promise<any> }
+type Conn = BenchSocket;
 
+/** A socket whose events (#join, #leave: the five characters after `{"event":"`) go to `onEvent`, undecoded. */
 function open(port: number, onEvent?: (event: string) => void): Promise<Conn> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/socketcluster/`);
-    let cid = 0;
-    const pending = new Map<number, (reply: any) => void>();
-    const conn: Conn = {
-      ws,
-      invoke: (event, data) => new Promise((done) => {
-        const id = ++cid;
-        pending.set(id, done);
-        ws.send(JSON.stringify({ event, data, cid: id }));
-      }),
-    };
-    ws.onmessage = (message) => {
-      const text = message.data as string;
-      if (text === "") return ws.send("");
-      if (text.startsWith('{"event":"#')) return onEvent?.(text.slice(10, 15));
-      const packet = JSON.parse(text);
-      if (typeof packet.rid === "number") {
-        pending.get(packet.rid)?.(packet);
-        pending.delete(packet.rid);
-      }
-    };
-    ws.onerror = () => reject(new Error("connect failed"));
-    ws.onopen = async () => {
-      await conn.invoke("#handshake", { authToken: null });
-      resolve(conn);
-    };
+  return openBenchSocket(port, {
+    onFrame: (frame) => {
+      const text = frame as string;
+      if (!text.startsWith('{"event":"#')) return false;
+      onEvent?.(text.slice(10, 15));
+      return true;
+    },
   });
-}
-
-async function inBatches<T>(count: number, make: (i: number) => Promise<T>, batch = 250): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < count; i += batch) out.push(...await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => make(i + j))));
-  return out;
 }
 
 /** Resolves on a "go" line on stdin (the driver has read the server's CPU time). */

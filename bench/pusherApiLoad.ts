@@ -7,27 +7,9 @@
  * one JSON line: requests/s (answered) and deliveries/s (all delivered).
  */
 import { signedQuery } from "../src/protocol/pusher/requestSignature.ts";
-import { apiBenchKey } from "./apiLoad.ts";
+import { apiBenchKey, subscriber } from "./apiLoad.ts";
 
 export const pusherBenchApp = { id: "bench", key: "bench-key", secret: "bench-secret-0123456" };
-
-async function subscriber(port: number, channel: string, onPublish: () => void): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socketcluster/`);
-  await new Promise<void>((resolve, reject) => {
-    ws.onerror = () => reject(new Error("connect failed"));
-    ws.onmessage = (event) => {
-      const text = event.data as string;
-      if (text === "") return ws.send("");
-      if (text.startsWith('{"event":"#publish"')) return onPublish();
-      if (JSON.parse(text).rid === 2) resolve();
-    };
-    ws.onopen = () => {
-      ws.send(JSON.stringify({ event: "#handshake", data: { authToken: null }, cid: 1 }));
-      ws.send(JSON.stringify({ event: "#subscribe", data: { channel }, cid: 2 }));
-    };
-  });
-  return ws;
-}
 
 function request(port: number, route: "pusher" | "api", channel: string, n: number): [string, RequestInit] {
   if (route === "api") {
