@@ -118,7 +118,8 @@ describe("server API across two hosts with 2 workers each", () => {
     expect(status).toBe(200);
     expect(body.nodes.length).toBe(2);
     const hostIds = hosts.map((host) => (host.control as any).hostId);
-    expect(body.nodes.map((n: any) => n.id).sort()).toEqual(hostIds.sort());
+    // A copy is sorted: hostIds keeps the order of `after` for the lookups below.
+    expect(body.nodes.map((n: any) => n.id).sort()).toEqual([...hostIds].sort());
     for (const node of body.nodes) {
       expect(node).toMatchObject({ version: expect.any(String), workers: 2, brokers: 1 });
       expect(node.error).toBeUndefined();
