@@ -5,6 +5,7 @@
 import type { SupervisorToThread, ThreadToSupervisor } from "./src/threads/control.ts";
 import { heartbeatInterval } from "./src/threads/control.ts";
 import { portLink } from "./src/threads/portLink.ts";
+import { currentRuntime } from "./src/runtime/current.ts";
 import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { Broker } from "./src/broker/Broker.ts";
 import { createEngine } from "./src/cluster/createEngine.ts";
@@ -19,6 +20,8 @@ declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMes
 
 const post = (message: ThreadToSupervisor) => self.postMessage(message);
 let broker: Broker | null = null;
+/** Batches toward the workers cross as JSON on Bun, as theirs do (src/threads/portLink.ts). */
+const onBun = currentRuntime().name === "bun";
 /** Control ops this broker answers (ask with roles: ["broker"]); empty until a feature registers one. */
 const brokerHandlers = new ControlHandlers();
 const control = new ThreadControl(post, brokerHandlers);
@@ -47,7 +50,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
       return;
     }
     case "attach":
-      broker?.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port), message.resync);
+      broker?.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port, { json: onBun }), message.resync);
       return;
     case "detach":
       broker?.detachWorker(message.id);

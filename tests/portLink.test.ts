@@ -1,16 +1,16 @@
 /**
- * The worker↔broker link over a real MessageChannel (src/threads/portLink.ts): a turn's
- * messages cross as one JSON string, in order; a batch JSON cannot carry (a BigInt in a
- * member's info) still arrives whole, by structured clone; text that is only data stays
- * byte for byte what was sent.
+ * The worker↔broker link over a real MessageChannel (src/threads/portLink.ts): with
+ * `json` (Bun) a turn's messages cross as one JSON string, in order; a batch JSON cannot
+ * carry (a BigInt in a member's info) still arrives whole, by structured clone; text that
+ * is only data stays byte for byte what was sent. Without it (Deno), the same by clone.
  */
 import { describe, expect, test } from "bun:test";
 import { portLink } from "../src/threads/portLink.ts";
 
-function pair() {
+function pair(json = true) {
   const channel = new MessageChannel();
-  const a = portLink<unknown, unknown>(channel.port1);
-  const b = portLink<unknown, unknown>(channel.port2);
+  const a = portLink<unknown, unknown>(channel.port1, { json });
+  const b = portLink<unknown, unknown>(channel.port2, { json });
   const received: unknown[] = [];
   let wake = () => {};
   b.onMessage((message) => {
@@ -46,6 +46,15 @@ describe("portLink", () => {
       { t: "sub", ch: "room/1", member: { client: "c1", user: "u1", info: { big: 12345678901234567890n } } },
       { t: "unsub", ch: "room/2" },
     ]);
+    link.close();
+  });
+
+  test("without json (Deno's setting) the same messages arrive the same, by structured clone", async () => {
+    const link = pair(false);
+    link.a.post({ t: "sub", ch: "chat/1" });
+    link.a.post({ t: "pub", ch: "chat/1", json: '"hi"', at: 7 });
+    await link.until(2);
+    expect(link.received).toEqual([{ t: "sub", ch: "chat/1" }, { t: "pub", ch: "chat/1", json: '"hi"', at: 7 }]);
     link.close();
   });
 });

@@ -97,7 +97,11 @@ for (const runtime of ["bun", "deno"] as const) describe(`a hung Redis under loa
       redis.resume();
       await until(async () => (await readyz(publisher.port)) === 200, "/readyz 200 after SIGCONT");
       const after = received;
-      await until(() => received > after + 500, "publications across hosts after SIGCONT");
+      await until(() => received > after + 500, "publications across hosts after SIGCONT").catch((error) => {
+        // What both hosts said is the evidence for a failure here; print it with the error.
+        console.log(`received ${received} (${after} at SIGCONT); publisher:\n${publisher.output().slice(-4000)}\nreader:\n${reader.output().slice(-4000)}`);
+        throw error;
+      });
       console.log(`${runtime}, hung Redis: 503 after ${detectedMs} ms; ${duringHang} drop lines during 10 s; RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} MiB; sent ${sent}`);
       console.log(dropLines.map((r) => `${r.msg} ${r.dropped} ${r.droppedTotal}`).join("\n"));
       expect(detectedMs).toBeLessThan(5000);

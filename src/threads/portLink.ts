@@ -8,20 +8,23 @@
  * worker in separate batches, so the publisher's reply (a promise continuation) still
  * goes out before its own publication.
  *
- * A batch crosses as one JSON string: every message is plain data (publications carry
- * their data as JSON text already), and on Bun one string costs the two threads less than
- * the structured clone of many small objects (subscribe churn with a worker thread: ~10%
- * less server CPU). A batch JSON cannot carry (a BigInt in a member's info, say) falls back
- * to the structured clone, so nothing is lost to the encoding.
+ * With `json` (Bun) a batch crosses as one JSON string: every message is plain data
+ * (publications carry their data as JSON text already), and on Bun one string costs the
+ * two threads less than the structured clone of many small objects (subscribe churn with
+ * a worker thread: ~10% less server CPU). A batch JSON cannot carry (a BigInt in a
+ * member's info, say) falls back to the structured clone, so nothing is lost to the
+ * encoding. Deno keeps the structured clone: with JSON batches, a host there stopped
+ * receiving across hosts after a hung Redis came back in 2 runs of 7
+ * (tests/redisHang.test.ts), never with the clone. A receiver takes either form.
  *
  * @example
- * const link = portLink<BrokerToWorker, WorkerToBroker>(port, true);
+ * const link = portLink<BrokerToWorker, WorkerToBroker>(port, { perTurn: true, json: true });
  */
 import { type Link, TickBatcher } from "./Link.ts";
 
 type PortLike = Pick<MessagePort, "postMessage" | "onmessage" | "close">;
 
-function send(port: PortLike, batch: unknown[]): void {
+function sendJson(port: PortLike, batch: unknown[]): void {
   let text: string;
   try {
     text = JSON.stringify(batch);
@@ -31,8 +34,9 @@ function send(port: PortLike, batch: unknown[]): void {
   port.postMessage(text);
 }
 
-export function portLink<In, Out>(port: PortLike, perTurn = false): Link<In, Out> {
-  const batcher = new TickBatcher<Out>((batch) => send(port, batch), perTurn);
+export function portLink<In, Out>(port: PortLike, options: { perTurn?: boolean; json?: boolean } = {}): Link<In, Out> {
+  const send = options.json ? (batch: Out[]) => sendJson(port, batch) : (batch: Out[]) => port.postMessage(batch);
+  const batcher = new TickBatcher<Out>(send, options.perTurn ?? false);
   return {
     post: (message) => batcher.push(message),
     onMessage(handler) {
