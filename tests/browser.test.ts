@@ -91,7 +91,9 @@ test("the chat example shows each message once, who is online, and keeps the nam
   expect(await texts(bob)).toEqual(["Hello Bob", "Hi Ada"]);
   await onlineIs(bob, ["Ada", "Bob"]);
   await send(bob, "Back again");
+  // Each page shows it when its own copy arrives (Bob's too: the publication comes back to him).
   await ada.waitForSelector(".message:has-text('Back again')");
+  await bob.waitForSelector(".message:has-text('Back again')");
   expect(await texts(ada)).toEqual(["Hello Bob", "Hi Ada", "Back again"]);
   expect(await texts(bob)).toEqual(["Hello Bob", "Hi Ada", "Back again"]);
 
