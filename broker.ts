@@ -20,8 +20,8 @@ declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMes
 
 const post = (message: ThreadToSupervisor) => self.postMessage(message);
 let broker: Broker | null = null;
-/** Batches toward the workers cross as JSON on Bun, as theirs do (src/threads/portLink.ts). */
-const onBun = currentRuntime().name === "bun";
+/** Batches toward the workers cross as JSON where the runtime says, as theirs do (src/threads/portLink.ts). */
+const json = currentRuntime().jsonPortBatches();
 /** Control ops this broker answers (ask with roles: ["broker"]); empty until a feature registers one. */
 const brokerHandlers = new ControlHandlers();
 const control = new ThreadControl(post, brokerHandlers);
@@ -50,7 +50,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
       return;
     }
     case "attach":
-      broker?.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port, { json: onBun }), message.resync);
+      broker?.attachWorker(message.id, portLink<WorkerToBroker, BrokerToWorker>(message.port, { json }), message.resync);
       return;
     case "detach":
       broker?.detachWorker(message.id);

@@ -41,12 +41,14 @@ self.addEventListener("error", (event) => {
 
 /** Flush toward the brokers once per event-loop turn (Bun) or per microtask (Deno): see start(). */
 const perTurn = currentRuntime().name === "bun";
+/** How this worker's broker links batch: per turn (above), and as JSON where the runtime says (src/threads/portLink.ts). */
+const linkOptions = { perTurn, json: currentRuntime().jsonPortBatches() };
 
 self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   const message = event.data;
   if (control.receive(message)) return;
   if (message.type === "start") void start(message);
-  else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port, { perTurn, json: perTurn }));
+  else if (message.type === "attach") worker?.replaceBroker(message.id, portLink<BrokerToWorker, WorkerToBroker>(message.port, linkOptions));
   else if (message.type === "detach") worker?.brokerDown(message.id);
   else if (message.type === "drain") void drain();
 };
@@ -63,8 +65,7 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
       // Per event-loop turn toward the brokers on Bun (src/threads/portLink.ts). Not on
       // Deno: there a setImmediate scheduled while a WebSocket flood is being handled can
       // stay pending for good, and every publication after it with it (tests/slowConsumer).
-      // JSON batches on Bun only, as the brokers send them (src/threads/portLink.ts).
-      brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port, { perTurn, json: perTurn })),
+      brokers: message.ports.map((port) => portLink<BrokerToWorker, WorkerToBroker>(port, linkOptions)),
     });
     ({ handle } = await startSocketWorker({ worker, runtime, reusePort: true, script: config.worker, control, handlers }));
     post({ type: "ready", port: handle.port });

@@ -166,6 +166,7 @@ export const bunRuntime: Runtime = {
   allEnv: () => ({ ...process.env }),
   cpuCount: () => availableCpus(),
   reusePortSpreads: () => process.platform === "linux",
+  jsonPortBatches: () => true,
   onSignal(signal, handler) { process.on(signal, handler); },
   exit: (code) => process.exit(code) as never,
   isTerminal: () => isTerminal(1),

@@ -85,6 +85,11 @@ export interface Runtime {
   cpuCount(): number;
   /** Whether the OS spreads one port over several listeners (Linux). */
   reusePortSpreads(): boolean;
+  /**
+   * Whether worker↔broker batches cross threads as one JSON string (src/threads/portLink.ts)
+   * rather than by structured clone: on Bun the string costs both threads less.
+   */
+  jsonPortBatches(): boolean;
   onSignal(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
   exit(code: number): never;
   isTerminal(): boolean;

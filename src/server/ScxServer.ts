@@ -216,7 +216,7 @@ export class ScxServer {
       maxRestarts: this.#options.maxRestarts,
       crashWindow: this.#options.crashWindow,
       mainLinks: {
-        attach: (index, port) => this.#mainWorker?.replaceBroker(index, portLink<BrokerToWorker, WorkerToBroker>(port, { json: runtime.name === "bun" })),
+        attach: (index, port) => this.#mainWorker?.replaceBroker(index, portLink<BrokerToWorker, WorkerToBroker>(port, { json: runtime.jsonPortBatches() })),
         detach: (index) => this.#mainWorker?.brokerDown(index),
       },
       onAsk: (query, scope) => this.#operations.askQuery(query, scope),

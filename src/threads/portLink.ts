@@ -8,17 +8,16 @@
  * worker in separate batches, so the publisher's reply (a promise continuation) still
  * goes out before its own publication.
  *
- * With `json` (Bun) a batch crosses as one JSON string: every message is plain data
+ * With `json` (the runtime's `jsonPortBatches()`: Bun) a batch crosses as one JSON string: every message is plain data
  * (publications carry their data as JSON text already), and on Bun one string costs the
  * two threads less than the structured clone of many small objects (subscribe churn with
  * a worker thread: ~10% less server CPU). A batch JSON cannot carry (a BigInt in a
  * member's info, say) falls back to the structured clone, so nothing is lost to the
- * encoding. Deno keeps the structured clone: with JSON batches, a host there stopped
- * receiving across hosts after a hung Redis came back in 2 runs of 7
- * (tests/redisHang.test.ts), never with the clone. A receiver takes either form.
+ * encoding. Deno keeps the structured clone (see src/runtime/deno.ts). A receiver takes
+ * either form.
  *
  * @example
- * const link = portLink<BrokerToWorker, WorkerToBroker>(port, { perTurn: true, json: true });
+ * const link = portLink<BrokerToWorker, WorkerToBroker>(port, { perTurn: true, json: runtime.jsonPortBatches() });
  */
 import { type Link, TickBatcher } from "./Link.ts";
 
