@@ -7,6 +7,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import sc from "socketcluster-client";
 import { startCli, type CliProcess } from "./helpers/startCli.ts";
+import { onBothWorkers } from "./helpers/onBothWorkers.ts";
+
 
 const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 const cli = new URL("../cli.ts", import.meta.url).pathname;
@@ -38,17 +40,12 @@ describe("scx on Deno", () => {
   test("with 2 workers and 2 brokers, publications cross workers", async () => {
     const proc = await startCli([deno, "run", "-A", cli, "serve", config("workers: 2\nbrokers: 2\n")]);
     running.push(proc);
-    const clients = [];
-    const workers = new Set();
-    // The kernel spreads connections over the reusePort listeners by a hash of the client's
-    // port: 10 clients all land on one worker 1 run in 512, so connect on until both answered.
-    for (let i = 0; i < 10 || (workers.size < 2 && i < 64); i++) {
+    const { items: clients, workers } = await onBothWorkers(10, async () => {
       const client = sc.create({ hostname: "127.0.0.1", port: proc.port, autoReconnect: false });
       await client.listener("connect").once();
-      workers.add(await client.invoke("whoami"));
-      clients.push(client);
-    }
-    expect([...workers].sort()).toEqual([0, 1]);
+      return client;
+    }, (client) => client.invoke("whoami"));
+    expect([...new Set(workers)].sort()).toEqual([0, 1]);
     const channels = clients.map((client) => client.subscribe("deno-cross"));
     await Promise.all(channels.map((channel) => channel.listener("subscribe").once()));
     const got = Promise.all(channels.map((channel) => channel.once()));

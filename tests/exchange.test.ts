@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createServer } from "../src/index.ts";
 import type { ScxServer } from "../src/server/ScxServer.ts";
 import { handshaken, type RawSocket } from "./helpers/rawSocket.ts";
+import { onBothWorkers } from "./helpers/onBothWorkers.ts";
+
 
 const channels = [{ match: "chat/*", history: { size: 100, ttl: 600 } }];
 const script = new URL("./fixtures/exchange.ts", import.meta.url).pathname;
@@ -99,8 +101,6 @@ for (const workers of [0, 2]) describe(`scx.exchange in a worker script (${worke
   afterAll(() => server.stop());
 
   test("publish from a worker script returns {offset, epoch}; history and server-side watch work from every worker", async () => {
-    // Enough sockets to land on both workers.
-    const sockets = await Promise.all(Array.from({ length: 8 }, () => handshaken(url)));
     let cid = 100;
     const invoke = async (socket: RawSocket, event: string, data: unknown) => {
       const id = ++cid;
@@ -109,14 +109,7 @@ for (const workers of [0, 2]) describe(`scx.exchange in a worker script (${worke
       if (reply.error) throw Object.assign(new Error(reply.error.message), reply.error);
       return reply.data;
     };
-    const ids = await Promise.all(sockets.map((socket) => invoke(socket, "whoami", null)));
-    // The kernel hashes connections over the reusePort listeners: 8 can all land on one
-    // worker (1 run in 128), so add sockets until both workers answered.
-    while (workers && new Set(ids).size < 2 && sockets.length < 64) {
-      const socket = await handshaken(url);
-      sockets.push(socket);
-      ids.push(await invoke(socket, "whoami", null));
-    }
+    const { items: sockets, workers: ids } = await onBothWorkers(8, () => handshaken(url), (socket) => invoke(socket, "whoami", null), workers ? 2 : 1);
     expect(new Set(ids).size).toBe(workers || 1);
     const on0 = sockets[ids.indexOf(0)]!;
     const on1 = sockets[ids.indexOf(workers ? 1 : 0)]!;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import sc from "socketcluster-client";
 import { createServer } from "../src/index.ts";
 import type { ScxServer } from "../src/server/ScxServer.ts";
+import { onBothWorkers } from "./helpers/onBothWorkers.ts";
 
 const script = new URL("./fixtures/worker.ts", import.meta.url).pathname;
 const fastReconnect = { initialDelay: 50, randomness: 50, multiplier: 1.5, maxDelay: 300 };
@@ -24,19 +25,9 @@ async function connectClients(count: number) {
   return made;
 }
 
-/**
- * At least `count` clients, with both workers among them. The kernel spreads connections over
- * the reusePort listeners by a hash of the client's port, so a handful can all land on one
- * worker (6 clients: 1 run in 32); connect more until both are represented.
- */
+/** At least `count` clients, with both workers among them (tests/helpers/onBothWorkers.ts). */
 async function connectOnBothWorkers(count: number) {
-  const group = await connectClients(count);
-  const ids: number[] = await Promise.all(group.map((client) => client.invoke("whoami")));
-  while (new Set(ids).size < 2 && group.length < 64) {
-    const [extra] = await connectClients(1);
-    group.push(extra);
-    ids.push(await extra.invoke("whoami"));
-  }
+  const { items: group, workers: ids } = await onBothWorkers(count, async () => (await connectClients(1))[0], (client) => client.invoke("whoami"));
   return { group, ids };
 }
 
