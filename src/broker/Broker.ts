@@ -16,12 +16,13 @@ import { EngineSubscriptions } from "./EngineSubscriptions.ts";
 import { forEachId, withId, withoutId, type WorkerIds } from "./workerIds.ts";
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, ErrorRecord, WorkerToBroker } from "../threads/messages.ts";
+import { errorRecord } from "./errorRecord.ts";
+import { ResyncHold } from "./ResyncHold.ts";
 import type { ClusterEngine, EngineState } from "../cluster/ClusterEngine.ts";
 import type { HistoryStore } from "../history/HistoryStore.ts";
 import type { ChannelNamespace } from "../config/channels.ts";
 import type { Publication } from "../protocol/publication.ts";
 import type { Logger } from "../log/logger.ts";
-import { ErrorName } from "../protocol/errorNames.ts";
 import { BrokerCaps } from "./connectionCaps.ts";
 import { DropReport } from "../cluster/DropReport.ts";
 import { BrokerHistory, whenReady } from "./history.ts";
@@ -29,31 +30,21 @@ import { MemoryHistoryStore } from "../history/memory.ts";
 import { BrokerPresence } from "./presence.ts";
 import { MemoryPresenceStore } from "../presence/memory.ts";
 import type { PresenceEvent } from "../presence/PresenceStore.ts";
-import type { Member } from "../protocol/presence.ts";
 import { BrokerWebhooks } from "../webhooks/BrokerWebhooks.ts";
 import type { WebhookTarget } from "../webhooks/targets.ts";
 
 type WorkerLink = Link<WorkerToBroker, BrokerToWorker>;
 type PubMessage = Extract<WorkerToBroker, { t: "pub" }>;
 
-/** How long a restarted broker holds publications for workers that have not resynced. */
-const resyncTimeout = 2000;
-/** How often a broker confirms forwarded publications to their workers (`fwd`), at most. */
-
-function errorRecord(error: unknown): ErrorRecord {
-  const e = error as { name?: string; message?: string };
-  return { name: e?.name && e.name !== "Error" ? e.name : ErrorName.Broker, message: e?.message ?? String(error) };
-}
-
 export class Broker {
   readonly #workers = new Map<number, WorkerLink>();
-  /** Workers a restarted broker still waits on for their channel lists. */
-  readonly #awaiting = new Set<number>();
-  /** Publications held meanwhile (null when nothing is awaited). */
-  #held: Array<{ message: PubMessage; link: WorkerLink; id: number }> | null = null;
+  /** A restarted broker's publications, held until the workers have sent their channel lists (ResyncHold.ts). */
+  readonly #hold = new ResyncHold<{ message: PubMessage; link: WorkerLink; id: number }>((held, why) => {
+    if (why) this.#log?.warn(`Waiting for workers' channel lists ${why}; delivering ${held.length} held publications`);
+    for (const { message, link, id } of held) this.#publish(message, link, id);
+  });
   /** `fwd` confirmations of the numbered publications forwarded (ForwardConfirmations.ts). */
   readonly #confirmations = new ForwardConfirmations();
-  #resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** channel → ids of workers with local subscribers */
   readonly #channels = new Map<string, WorkerIds>();
   /** channel → the engine's subscribe still under way */
@@ -122,31 +113,24 @@ export class Broker {
   attachWorker(id: number, link: WorkerLink, awaitResync = false): void {
     this.detachWorker(id);
     this.#workers.set(id, link);
-    if (awaitResync) {
-      this.#awaiting.add(id);
-      this.#held ??= [];
-      this.#resyncTimer ??= setTimeout(() => this.#resyncDone("timed out"), resyncTimeout);
-    }
+    if (awaitResync) this.#hold.expect([id]);
     link.onMessage((message) => this.#handle(id, link, message));
     link.post({ t: "engine", state: this.engineState() });
   }
 
   /**
    * A restarted broker: hold every publication until these threads (worker ids, -1 for
-   * the main thread) have attached and sent their channel lists (or `resyncTimeout` passed).
+   * the main thread) have attached and sent their channel lists (or 2 s passed).
    */
   expectResync(ids: readonly number[]): void {
-    if (ids.length === 0) return;
-    for (const id of ids) this.#awaiting.add(id);
-    this.#held ??= [];
-    this.#resyncTimer ??= setTimeout(() => this.#resyncDone("timed out"), resyncTimeout);
+    this.#hold.expect(ids);
   }
 
   /** Forget a worker and every subscription it held (it died or left). */
   detachWorker(id: number): void {
     if (!this.#workers.delete(id)) return;
     this.#caps.detachWorker(id);
-    if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
+    this.#hold.resynced(id);
     this.#presence.dropWorker(id);
     for (const channel of [...this.#channels.keys()]) this.#remove(channel, id);
   }
@@ -189,15 +173,12 @@ export class Broker {
   #handle(id: number, link: WorkerLink, message: WorkerToBroker): void {
     switch (message.t) {
       case "pub":
-        if (this.#held) {
-          this.#held.push({ message, link, id });
-          return;
-        }
+        if (this.#hold.active) return this.#hold.push({ message, link, id });
         return this.#publish(message, link, id);
       case "sub":
         return this.#subscribe(id, link, message);
       case "hist":
-        return this.#readHistory(link, message);
+        return this.#history.answerHistory(message, (ack) => link.post(ack));
       case "unsub":
         return this.#remove(message.ch, id);
       case "leave":
@@ -212,8 +193,7 @@ export class Broker {
       case "resync":
         for (const channel of message.chs) this.#add(id, channel, true);
         for (const { ch, member } of message.members ?? []) void this.#presence.join(id, ch, member, true);
-        if (this.#awaiting.delete(id) && this.#awaiting.size === 0) this.#resyncDone();
-        return;
+        return this.#hold.resynced(id);
     }
   }
 
@@ -248,39 +228,13 @@ export class Broker {
     // A presence channel's reply waits until the member (or every member of a worker's
     // batch) is registered, and fails when one could not be.
     const members = message.members ?? (message.member ? [message.member] : undefined);
-    const joined = members && this.#presence.has(ch) ? this.#joinAll(id, ch, members) : undefined;
-    const answer = (joinError?: ErrorRecord | void) => {
-      if (joinError) return link.post({ t: "subAck", ch, id: message.id, error: joinError });
-      const keep = message.read ? this.#history.keep(ch) : null;
-      if (message.id === undefined || !message.read || !keep) return link.post({ t: "subAck", ch, id: message.id });
-      whenReady(this.#history.subscribeRead(ch, message.read, keep), (result) => {
-        link.post({ t: "subAck", ch, id: message.id, position: result.position, pubs: result.publications, complete: result.complete });
-      }, (error) => link.post({ t: "subAck", ch, id: message.id, error: errorRecord(error) }));
-    };
+    const joined = members && this.#presence.has(ch) ? this.#presence.joinAll(id, ch, members) : undefined;
+    const answer = (joinError?: ErrorRecord | void) => joinError
+      ? link.post({ t: "subAck", ch, id: message.id, error: joinError })
+      : this.#history.answerSubscribe(message, (ack) => link.post(ack));
     if (joined) Promise.all([joined, subscribed]).then(([joinError]) => answer(joinError));
     else if (subscribed) subscribed.then(() => answer());
     else answer();
-  }
-
-  /** Register members; a promise (of the first error) only when the store answers later. */
-  #joinAll(id: number, ch: string, members: Member[]): Promise<ErrorRecord | void> | undefined {
-    let pending: Array<Promise<ErrorRecord | void>> | null = null;
-    for (const member of members) {
-      const joined = this.#presence.join(id, ch, member);
-      if (joined) (pending ??= []).push(joined);
-    }
-    return pending ? Promise.all(pending).then((errors) => errors.find((error) => error)) : undefined;
-  }
-
-  #readHistory(link: WorkerLink, message: Extract<WorkerToBroker, { t: "hist" }>): void {
-    const keep = this.#history.keep(message.ch);
-    if (!keep) {
-      return link.post({ t: "histAck", id: message.id, error: { name: ErrorName.InvalidAction, message: `The ${message.ch} channel keeps no history` } });
-    }
-    const limit = Math.min(message.limit ?? keep.size, keep.size);
-    whenReady(this.#history.store.read(message.ch, { since: message.since, limit }, keep), (result) => {
-      link.post({ t: "histAck", id: message.id, pubs: result.publications, position: result.position });
-    }, (error) => link.post({ t: "histAck", id: message.id, error: errorRecord(error) }));
   }
 
   /** Register a worker's interest; returns the engine's subscribe while it is still under way. */
@@ -307,17 +261,6 @@ export class Broker {
 
   #engineSubscribe(channel: string): void {
     this.#subscribing.track(channel, this.#engine?.subscribe(channel));
-  }
-
-  /** Every awaited worker has resynced (or the wait timed out): deliver what was held. */
-  #resyncDone(why?: string): void {
-    if (this.#resyncTimer) clearTimeout(this.#resyncTimer);
-    this.#resyncTimer = null;
-    this.#awaiting.clear();
-    const held = this.#held ?? [];
-    this.#held = null;
-    if (why) this.#log?.warn(`Waiting for workers' channel lists ${why}; delivering ${held.length} held publications`);
-    for (const { message, link, id } of held) this.#publish(message, link, id);
   }
 
   #drop(channel: string): void {

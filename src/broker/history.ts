@@ -14,7 +14,11 @@
 import type { HistoryStore, KeepOptions, ReadResult } from "../history/HistoryStore.ts";
 import type { StreamPosition } from "../protocol/publication.ts";
 import { type ChannelNamespace, namespaceMatcher } from "../config/namespaces.ts";
-import type { SubRead } from "../threads/messages.ts";
+import type { BrokerToWorker, SubRead, WorkerToBroker } from "../threads/messages.ts";
+import { ErrorName } from "../protocol/errorNames.ts";
+import { errorRecord } from "./errorRecord.ts";
+
+type Ack = (ack: BrokerToWorker) => void;
 
 /**
  * What a `latest: true` namespace without `history` keeps: the last publication, for a day.
@@ -57,5 +61,27 @@ export class BrokerHistory {
     const position = this.store.position(channel, keep);
     const result = (at: StreamPosition): ReadResult => ({ publications: [], position: at, complete: true });
     return position instanceof Promise ? position.then(result) : result(position);
+  }
+
+  /** A subscribe's `subAck`: with the read it asked for on a kept channel, else bare. */
+  answerSubscribe(message: Extract<WorkerToBroker, { t: "sub" }>, post: Ack): void {
+    const { ch, id, read } = message;
+    const keep = read ? this.keep(ch) : null;
+    if (id === undefined || !read || !keep) return post({ t: "subAck", ch, id });
+    whenReady(this.subscribeRead(ch, read, keep), (result) => {
+      post({ t: "subAck", ch, id, position: result.position, pubs: result.publications, complete: result.complete });
+    }, (error) => post({ t: "subAck", ch, id, error: errorRecord(error) }));
+  }
+
+  /** A `#history` read's `histAck`, at most the channel's kept size. */
+  answerHistory(message: Extract<WorkerToBroker, { t: "hist" }>, post: Ack): void {
+    const keep = this.keep(message.ch);
+    if (!keep) {
+      return post({ t: "histAck", id: message.id, error: { name: ErrorName.InvalidAction, message: `The ${message.ch} channel keeps no history` } });
+    }
+    const limit = Math.min(message.limit ?? keep.size, keep.size);
+    whenReady(this.store.read(message.ch, { since: message.since, limit }, keep), (result) => {
+      post({ t: "histAck", id: message.id, pubs: result.publications, position: result.position });
+    }, (error) => post({ t: "histAck", id: message.id, error: errorRecord(error) }));
   }
 }

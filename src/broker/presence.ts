@@ -18,6 +18,7 @@ import type { Logger } from "../log/logger.ts";
 import { type ChannelNamespace, hasPresence, namespaceMatcher } from "../config/namespaces.ts";
 import { ErrorName } from "../protocol/errorNames.ts";
 import { whenReady } from "./history.ts";
+import { errorRecord } from "./errorRecord.ts";
 
 type PresenceAck = Extract<BrokerToWorker, { t: "presenceAck" }>;
 
@@ -76,6 +77,16 @@ export class BrokerPresence {
     return hasPresence(this.#find(channel));
   }
 
+  /** Register a worker's members (one subscribe batch); a promise (of the first error) only when the store answers later. */
+  joinAll(worker: number, ch: string, members: Member[]): Promise<ErrorRecord | void> | undefined {
+    let pending: Array<Promise<ErrorRecord | void>> | null = null;
+    for (const member of members) {
+      const joined = this.join(worker, ch, member);
+      if (joined) (pending ??= []).push(joined);
+    }
+    return pending ? Promise.all(pending).then((errors) => errors.find((error) => error)) : undefined;
+  }
+
   /** Register a member for a worker; settles (never rejects) once the store has it, with the error if it failed. */
   join(worker: number, ch: string, member: Member, silent = false): void | Promise<ErrorRecord | void> {
     let mine = this.#byWorker.get(worker);
@@ -130,9 +141,4 @@ export class BrokerPresence {
   close(): Promise<void> {
     return this.#store.close();
   }
-}
-
-function errorRecord(error: unknown): ErrorRecord {
-  const e = error as { name?: string; message?: string };
-  return { name: e?.name && e.name !== "Error" ? e.name : ErrorName.Broker, message: e?.message ?? String(error) };
 }
