@@ -14,6 +14,7 @@ import type { Logger, LogRecord } from "../log/logger.ts";
 import { heartbeatTimeout, type SupervisorToThread, type ThreadQuery, type ThreadToSupervisor } from "./control.ts";
 import { type QueryAnswer, ThreadQueries } from "./ThreadQueries.ts";
 import { crashCause } from "./crashCause.ts";
+import { RestartBudget } from "./RestartBudget.ts";
 
 type Role = "worker" | "broker";
 
@@ -23,9 +24,7 @@ interface Slot {
   thread: Worker | null;
   generation: number;
   lastBeat: number;
-  restarts: number[];
-  /** Restarts since the supervisor started (metrics: scx_thread_restarts_total). */
-  restarted: number;
+  restarts: RestartBudget;
   ready: ((port: number) => void) | null;
   /** Resolvers of `running()` calls waiting for this slot's next start. */
   waiting: Array<() => void>;
@@ -83,7 +82,7 @@ export class Supervisor {
     this.#options = options;
     this.#config = options.config;
     const slot = (role: Role, id: number): Slot =>
-      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: [], restarted: 0, ready: null, waiting: [], drained: null, queued: [] });
+      ({ role, id, thread: null, generation: 0, lastBeat: Date.now(), restarts: new RestartBudget(options.maxRestarts, options.crashWindow), ready: null, waiting: [], drained: null, queued: [] });
     for (let i = 0; i < options.brokers; i++) this.#brokers.push(slot("broker", i));
     for (let i = 0; i < options.workers; i++) this.#workers.push(slot("worker", i));
   }
@@ -158,7 +157,7 @@ export class Supervisor {
   /** Every thread's role, id, state and restarts so far (metrics and the admin page). */
   threads(): Array<{ role: Role; id: number; state: "running" | "starting" | "down"; restarts: number }> {
     return [...this.#workers, ...this.#brokers].map((slot) => ({
-      role: slot.role, id: slot.id, restarts: slot.restarted,
+      role: slot.role, id: slot.id, restarts: slot.restarts.total,
       state: slot.thread === null ? "down" : slot.ready ? "starting" : "running",
     }));
   }
@@ -256,16 +255,10 @@ export class Supervisor {
       for (const worker of this.#workers) this.#post(worker, { type: "detach", id: slot.id });
       this.#options.mainLinks?.detach(slot.id);
     }
-    const now = Date.now();
-    const window = this.#options.crashWindow ?? 60_000;
-    slot.restarts = slot.restarts.filter((time) => now - time < window);
-    slot.restarts.push(now);
-    slot.restarted++;
-    const max = this.#options.maxRestarts ?? 10;
-    if (slot.restarts.length > max) {
-      return this.#options.onGiveUp(`${slot.role} ${slot.id} crashed ${slot.restarts.length} times within ${window} ms; giving up`);
+    const delay = slot.restarts.crashed();
+    if (delay === null) {
+      return this.#options.onGiveUp(`${slot.role} ${slot.id} crashed ${slot.restarts.recent} times within ${slot.restarts.windowMs} ms; giving up`);
     }
-    const delay = Math.min(50 * 2 ** (slot.restarts.length - 1), 5000);
     setTimeout(() => this.#restart(slot), delay);
   }
 
