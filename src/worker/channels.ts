@@ -28,6 +28,7 @@ import { deliverWithMiddleware } from "./deliverWithMiddleware.ts";
 import type { SessionProtocol } from "./sessions/SessionProtocol.ts";
 import { SmallSet } from "./SmallSet.ts";
 import { PresenceJoins } from "./presenceJoins.ts";
+import { SubscribeAcks } from "./SubscribeAcks.ts";
 import { type ChannelHost, type LocalChannel, type Listener, type SubscribeOptions, topicOf } from "./LocalChannel.ts";
 
 export { topicOf } from "./LocalChannel.ts";
@@ -35,8 +36,8 @@ export type { ChannelHost, Listener, LocalChannel, SubscribeOptions } from "./Lo
 
 export class ChannelTable {
   readonly #channels = new Map<string, LocalChannel>();
-  /** channel → resolvers waiting for the broker's subAck, in send order */
-  readonly #awaitingAck = new Map<string, Array<() => void>>();
+  /** The broker subscribe round trips of channels without a read (SubscribeAcks.ts). */
+  readonly #acks: SubscribeAcks;
   /** Presence joins gathered per channel and turn (presenceJoins.ts); made on first use. */
   #joins: PresenceJoins | null = null;
   readonly namespace: (channel: string) => ChannelNamespace | null;
@@ -44,6 +45,7 @@ export class ChannelTable {
   /** `pusherPresence`: Pusher's `presence-` channels keep members with joins and leaves (src/config/channels.ts). */
   constructor(private readonly host: ChannelHost, namespaces: readonly ChannelNamespace[], options: { pusherPresence?: boolean } = {}) {
     this.namespace = namespaceMatcher(namespaces, options);
+    this.#acks = new SubscribeAcks(host.links);
   }
 
   get(channel: string): LocalChannel | undefined {
@@ -63,7 +65,7 @@ export class ChannelTable {
     if (!entry.kept) {
       socket.connection.subscribe(entry.topic);
       if (options.member) return this.#presenceJoins().add(channel, options);
-      return this.#replyOnAck(channel, created, options);
+      return this.#acks.replyOnAck(channel, created, options);
     }
     (entry.catching ??= new Map()).set(socket, { buffer: [], sent: 0, epoch: "" });
     const since = entry.wire ? options.since : undefined;
@@ -118,11 +120,7 @@ export class ChannelTable {
 
   /** The broker answered an id-less subscribe (or a restarted broker got this channel in a resync). */
   acknowledged(channel: string): void {
-    // One subAck answers everything queued for the channel so far.
-    const waiting = this.#awaitingAck.get(channel);
-    if (!waiting) return;
-    this.#awaitingAck.delete(channel);
-    for (const resolve of waiting) resolve();
+    this.#acks.acknowledged(channel);
   }
 
   /** A live publication from a broker. */
@@ -266,7 +264,7 @@ export class ChannelTable {
     foreign.set(protocol, (foreign.get(protocol) ?? 0) + 1);
     socket.connection.subscribe(protocol.topic(entry.name));
     if (options.member) return this.#presenceJoins().add(entry.name, options);
-    return this.#replyOnAck(entry.name, created, options);
+    return this.#acks.replyOnAck(entry.name, created, options);
   }
 
   /** Post the presence joins gathered so far (of one channel, or all): a leave calls it first, so it never overtakes its join. */
@@ -276,28 +274,5 @@ export class ChannelTable {
 
   #presenceJoins(): PresenceJoins {
     return this.#joins ??= new PresenceJoins(this.host.links, this.host.log);
-  }
-
-  /**
-   * The reply on a channel without a read: at once when this worker's broker already has
-   * the channel, else once its subAck is handled (a new channel posts the sub; later
-   * subscribers wait for the same round trip). The reply is sent while the subAck is
-   * handled, so it precedes every publication the broker sent after it. One promise and
-   * one closure per waiting subscribe, nothing per channel beyond the waiting list.
-   */
-  #replyOnAck(channel: string, created: boolean, options: SubscribeOptions): void | Promise<void> {
-    let waiting = this.#awaitingAck.get(channel);
-    if (!created && !waiting) return options.reply();
-    if (!waiting) this.#awaitingAck.set(channel, waiting = []);
-    if (created) this.host.links.post(channel, { t: "sub", ch: channel });
-    const list = waiting;
-    return new Promise<void>((resolve, reject) => list.push(() => {
-      try {
-        options.reply();
-        resolve();
-      } catch (error) {
-        reject(error);
-      }
-    }));
   }
 }
