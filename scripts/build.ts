@@ -29,7 +29,7 @@ const sums: string[] = [];
 try {
   for (const target of targets) {
     const outfile = target ? `${root}dist/scx-${target.replace("bun-", "")}` : `${root}dist/scx`;
-    const args = ["build", "--compile", "--minify", "--bytecode", "--format=esm", `--define`, `globalThis.SCX_COMMIT=${JSON.stringify(commit)}`,
+    const args = ["build", "--compile", "--minify", "--bytecode", "--splitting", "--format=esm", `--define`, `globalThis.SCX_COMMIT=${JSON.stringify(commit)}`,
       "--define", `globalThis.SCX_SCHEMA_TABLE=${schemaTable}`,
       "--asset", "scx-client.js", "--asset", "scx-admin.js", ...(target ? [`--target=${target}`] : []),
       "cli.ts", "worker.ts", "broker.ts", "--outfile", outfile];

@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import sc from "socketcluster-client";
+import Pusher from "pusher";
 // @ts-ignore: the package has no types
 import scCodecMinBin from "sc-codec-min-bin";
 import { conformanceChannelsYaml, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
 import { type CliProcess, startCli } from "./helpers/startCli.ts";
+import { handshaken } from "./helpers/rawSocket.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const binary = `${root}dist/scx`;
@@ -83,6 +85,38 @@ describe("dist/scx with a mounted contracts file", () => {
     expect(received).toEqual([{ text: "hi" }]);
     publisher.disconnect();
     subscriber.disconnect();
+  }, 60_000);
+});
+
+// The binary is built with --splitting: what a config turns on loads as its own chunk when
+// first used. Each such part answers from the binary, started from another directory.
+describe("dist/scx: the parts that load on demand", () => {
+  test("the server API, the Pusher HTTP API (real pusher SDK), /metrics and the admin page answer from the binary", async () => {
+    const dir = mkdtempSync(`${tmpdir()}/scx-lazy-`);
+    writeFileSync(`${dir}/scx.yaml`, "host: 127.0.0.1\nport: 0\nworkers: 2\nlogFormat: json\napi: { key: binary-api-key-0123 }\n" +
+      "admin: { password: binary-admin-pw }\npusher:\n  apps:\n    - { id: \"7\", key: bin-key, secret: bin-secret }\n");
+    const proc = await startCli([binary, "serve", `${dir}/scx.yaml`], { cwd: "/" });
+    running.push(proc);
+    const base = `http://127.0.0.1:${proc.port}`;
+    const info = await fetch(`${base}/api/info`, { headers: { authorization: "apikey binary-api-key-0123" } });
+    expect(info.status).toBe(200);
+    expect((await info.json()).nodes[0].workers).toBe(2);
+    const sub = await handshaken(`ws://127.0.0.1:${proc.port}/socketcluster/`);
+    sub.send({ event: "#subscribe", data: { channel: "news" }, cid: 2 });
+    expect(await sub.nextPacket(10_000)).toMatchObject({ rid: 2 });
+    const pusher = new Pusher({ appId: "7", key: "bin-key", secret: "bin-secret", host: "127.0.0.1", port: String(proc.port), useTLS: false });
+    expect((await pusher.trigger("news", "headline", { text: "split" })).status).toBe(200);
+    expect(await sub.nextPacket(10_000)).toEqual({ event: "#publish", data: { channel: "news", data: { event: "headline", data: { text: "split" } } } });
+    const published = await fetch(`${base}/api/publish`, { method: "POST", headers: { authorization: "apikey binary-api-key-0123" }, body: JSON.stringify({ channel: "news", data: "from the API" }) });
+    expect(published.status).toBe(200);
+    expect(await sub.nextPacket(10_000)).toEqual({ event: "#publish", data: { channel: "news", data: "from the API" } });
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: "apikey binary-api-key-0123" } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain("scx_connections");
+    const admin = await fetch(`${base}/admin/`, { headers: { authorization: `Basic ${btoa("admin:binary-admin-pw")}` } });
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toContain("<");
+    sub.ws.close();
   }, 60_000);
 });
 

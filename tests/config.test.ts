@@ -59,6 +59,10 @@ describe("parseConfig()", () => {
     ]);
   });
 
+  test("parseConfig() names a string's minimum length (api.key) instead of calling a short string not a string", () => {
+    expect(problems("api:\n  key: too-short\n")).toEqual(['scx.yaml:2:8: api.key: expected a string of at least 16 characters, found "too-short"']);
+  });
+
   test("parseConfig() reports a missing key at the nearest place the file holds", () => {
     expect(problems("port: 1\ntls:\n  certFile: a.pem\n")).toEqual(["scx.yaml:2:1: tls.keyFile: expected a string, found nothing"]);
     expect(problems("auth:\n  verifyKeys:\n    - key: b\n")).toEqual(["scx.yaml:3:7: auth.verifyKeys[0].kid: expected a string, found nothing"]);

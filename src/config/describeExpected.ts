@@ -38,6 +38,7 @@ function describeJson(json: JsonSchema): string {
     case "number":
       return describeNumber(json);
     case "string":
+      if (Number(json.minLength) > 1) return `a string of at least ${json.minLength} characters`;
       return json.minLength === 1 ? "a non-empty string" : "a string";
     case "boolean":
       return "true or false";
