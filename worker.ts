@@ -11,7 +11,7 @@ import { crashCause } from "./src/threads/crashCause.ts";
 import { portLink } from "./src/threads/portLink.ts";
 import type { BrokerToWorker, WorkerToBroker } from "./src/threads/messages.ts";
 import { SocketWorker } from "./src/worker/SocketWorker.ts";
-import { codecNamed } from "./src/protocol/codecs.ts";
+import { loadCodec } from "./src/protocol/loadCodec.ts";
 import { CloseCode } from "./src/protocol/closeCodes.ts";
 import { reconnectHintReason } from "./src/protocol/reconnectHint.ts";
 import { startSocketWorker } from "./src/http/startSocketWorker.ts";
@@ -59,9 +59,9 @@ async function start(message: Extract<SupervisorToThread, { type: "start" }>): P
   const log = threadLogger(config, "worker", message.id, post);
   setInterval(() => post({ type: "beat" }), heartbeatInterval);
   try {
-    const auth = await createAuthEngine(config.auth, runtime.readTextFile, log);
+    const [auth, codec] = await Promise.all([createAuthEngine(config.auth, runtime.readTextFile, log), loadCodec(config.codec)]);
     worker = new SocketWorker({
-      config, codec: codecNamed(config.codec), log, id: message.id, auth,
+      config, codec, log, id: message.id, auth,
       // Per event-loop turn toward the brokers on Bun (src/threads/portLink.ts). Not on
       // Deno: there a setImmediate scheduled while a WebSocket flood is being handled can
       // stay pending for good, and every publication after it with it (tests/slowConsumer).

@@ -13,6 +13,7 @@ import { create } from "../src/client/index.ts";
 import { minBinCodec, msgpackCodec } from "../src/client/msgpack.ts";
 import { jsonCodec } from "../src/protocol/codec.ts";
 import { codecNamed } from "../src/protocol/codecs.ts";
+import { loadCodec } from "../src/protocol/loadCodec.ts";
 import { startScx } from "./helpers/startScx.ts";
 import { conformanceChannels, conformanceChannelsYaml, conformanceScript, conformanceSuite } from "./conformance.suite.ts";
 import { startCli } from "./helpers/startCli.ts";
@@ -96,10 +97,11 @@ describe("msgpackCodec", () => {
     expect(Object.getPrototypeOf(evil)).toBe(Object.prototype);
   });
 
-  test("codecNamed names every codec of the config", () => {
+  test("codecNamed and loadCodec (the worker threads' lazy one) give the same codec for every name of the config", async () => {
     expect(codecNamed("json")).toBe(jsonCodec);
     expect(codecNamed("msgpack").binary).toBe(true);
     expect(codecNamed("sc-codec-min-bin").name).toBe("sc-codec-min-bin");
+    for (const name of ["json", "msgpack", "sc-codec-min-bin"] as const) expect(await loadCodec(name)).toBe(codecNamed(name));
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * Build the auth engine from the `auth` config: import every key once (file paths are
  * already absolute). The roots make sure a key exists (one is generated when none is
- * configured), so every thread verifies the same tokens.
+ * configured), so every thread verifies the same tokens. jose itself loads only for PEM
+ * keys here, and on the first token otherwise (joseAuthEngine.ts).
  *
  * @example
  * const engine = await createAuthEngine(config.auth, runtime.readTextFile, log);
  */
-import { importPKCS8, importSPKI, type KeyObject } from "jose";
+import type { KeyObject } from "jose";
 import type { AuthConfig } from "../config/schema.ts";
 import type { Logger } from "../log/logger.ts";
 import { JoseAuthEngine } from "./joseAuthEngine.ts";
@@ -28,14 +29,15 @@ export async function createAuthEngine(
     if (!auth.keyFile || !auth.publicKeyFile) {
       throw new Error(`auth.algorithm "${auth.algorithm}" needs auth.keyFile (private PEM) and auth.publicKeyFile (public PEM)`);
     }
+    const { importPKCS8 } = await import("jose");
     signKey = await importPKCS8(await read(auth.keyFile), auth.algorithm);
-    verifyKey = await importSPKI(await read(auth.publicKeyFile), auth.algorithm);
+    verifyKey = await (await import("jose")).importSPKI(await read(auth.publicKeyFile), auth.algorithm);
   }
   const verifyKeys = new Map<string, Key>();
   for (const entry of auth.verifyKeys) {
     const material = entry.key ?? (entry.keyFile ? await read(entry.keyFile) : undefined);
     if (!material) throw new Error(`auth.verifyKeys entry "${entry.kid}" needs key or keyFile`);
-    verifyKeys.set(entry.kid, symmetric ? new TextEncoder().encode(material) : await importSPKI(material, auth.algorithm));
+    verifyKeys.set(entry.kid, symmetric ? new TextEncoder().encode(material) : await (await import("jose")).importSPKI(material, auth.algorithm));
   }
   log.debug("Auth engine ready", { algorithm: auth.algorithm, rotationKeys: verifyKeys.size });
   return new JoseAuthEngine({

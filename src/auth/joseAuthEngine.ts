@@ -7,11 +7,19 @@
  * const engine = new JoseAuthEngine({ algorithm: "HS256", signKey, verifyKey, verifyKeys: new Map(), defaultExpiry: 86400 });
  * const token = await engine.signToken({ sub: "alice" });
  */
-import { errors, type JWTPayload, jwtVerify, type KeyObject, SignJWT } from "jose";
+import type { JWTPayload, KeyObject } from "jose";
 import type { AuthEngine, SignOptions } from "./AuthEngine.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 
 type Key = KeyObject | CryptoKey | Uint8Array;
+type Jose = typeof import("jose");
+
+/**
+ * jose loads on the first token signed or verified, not with the thread: a worker thread
+ * of the binary (built with --splitting) then listens without evaluating it first.
+ */
+let jose: Promise<Jose> | null = null;
+const loadJose = (): Promise<Jose> => (jose ??= import("jose"));
 
 export interface JoseKeys {
   algorithm: string;
@@ -33,6 +41,7 @@ export class JoseAuthEngine implements AuthEngine {
     if (issuer && payload.iss !== undefined && payload.iss !== issuer) {
       throw namedError(ErrorName.InvalidArguments, `The payload's iss "${payload.iss}" conflicts with the configured issuer "${issuer}"`);
     }
+    const { SignJWT } = await loadJose();
     const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT(payload as JWTPayload).setProtectedHeader(kid ? { alg: algorithm, typ: "JWT", kid } : { alg: algorithm, typ: "JWT" });
     jwt.setIssuedAt(typeof payload.iat === "number" ? payload.iat : now);
@@ -47,13 +56,14 @@ export class JoseAuthEngine implements AuthEngine {
 
   async verifyToken(signed: string): Promise<Record<string, unknown>> {
     const { algorithm, issuer, audience } = this.keys;
+    const { jwtVerify, errors } = await loadJose();
     try {
       const { payload } = await jwtVerify(signed, (header) => this.#keyFor(header.kid), {
         algorithms: [algorithm], issuer, audience,
       });
       return payload as Record<string, unknown>;
     } catch (error) {
-      throw toAuthError(error, signed);
+      throw toAuthError(error, signed, errors);
     }
   }
 
@@ -68,7 +78,7 @@ export class JoseAuthEngine implements AuthEngine {
 }
 
 /** jose's errors in SocketCluster's words (jsonwebtoken's messages). */
-function toAuthError(error: unknown, signed: string): Error {
+function toAuthError(error: unknown, signed: string, errors: Jose["errors"]): Error {
   if ((error as Error)?.name === ErrorName.AuthTokenInvalid) return error as Error;
   if (error instanceof errors.JWTExpired) {
     const exp = (error.payload as JWTPayload).exp;

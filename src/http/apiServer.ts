@@ -26,7 +26,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<{ app: 
   const app = new Hono();
   mountApi(app, options);
   // The admin page's WebSocket still goes to the public port.
-  mountOperatorRoutes(app, { config, control: options.control, runtime, wsPort: options.publicPort ?? (() => config.port) });
+  await mountOperatorRoutes(app, { config, control: options.control, runtime, wsPort: options.publicPort ?? (() => config.port) });
   app.notFound((c) => c.text("Not Found", 404));
   const handle = await runtime.serve<null>({
     hostname: config.api.host, port: config.api.port!, reusePort: false, maxPayload: config.maxPayload,

@@ -18,7 +18,6 @@ import { ControlHandlers } from "../control/ControlHandlers.ts";
 import { registerApiOps } from "./apiOps.ts";
 import { mountOperatorRoutes } from "./mountOperatorRoutes.ts";
 import { registerAdminOps } from "../admin/registerAdminOps.ts";
-import { registerAdminSocket } from "../admin/adminSocket.ts";
 
 export interface StartSocketWorkerOptions {
   worker: SocketWorker;
@@ -41,7 +40,7 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
   registerApiOps(handlers, worker);
   registerAdminOps(handlers, worker);
   const { password } = worker.config.admin;
-  if (options.control && password !== undefined) registerAdminSocket(worker, options.control, password);
+  if (options.control && password !== undefined) (await import("../admin/adminSocket.ts")).registerAdminSocket(worker, options.control, password);
   // With api.port the API, /metrics and /admin/ live on the main thread's own port instead (apiServer.ts).
   if (options.control && worker.config.api.port === undefined) {
     // The API's routes and schemas load only with an api.key (without one, /api/ does not exist).
@@ -49,7 +48,7 @@ export async function startSocketWorker(options: StartSocketWorkerOptions): Prom
       const { mountApi } = await import("./mountApi.ts");
       mountApi(app, { config: worker.config, exchange: api.exchange, control: options.control });
     }
-    mountOperatorRoutes(app, { config: worker.config, control: options.control, runtime });
+    await mountOperatorRoutes(app, { config: worker.config, control: options.control, runtime });
   }
   // The Pusher HTTP API stays on the public port, where Pusher server SDKs send it.
   if (options.control && worker.config.pusher.apps.length > 0) {

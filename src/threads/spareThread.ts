@@ -1,8 +1,8 @@
 /**
  * One worker thread started before the config is read (`scx serve`). In the binary a
- * thread spends ~6 ms evaluating its code before it can take a `start` message, about as
- * long as the main thread spends reading and checking the config; started first, the two
- * overlap and the first worker listens that much sooner. The Supervisor takes it for its
+ * thread spends 3.5–4 ms (an empty one 1.5–2.5) before it can take a `start` message,
+ * about as long as the main thread spends reading and checking the config; started first,
+ * the two overlap and the first worker listens that much sooner. The Supervisor takes it for its
  * first worker; a config without worker threads (`workers: 0`) ends it unused.
  *
  * Until it is taken, an error in the thread is recorded (and prevented: Deno would end the
