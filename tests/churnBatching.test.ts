@@ -156,4 +156,43 @@ describe("what a socket keeps of its upgrade request", () => {
       await scx.stop();
     }
   });
+
+  test("sockets with the same headers share one kept list, yet each socket's request.headers is its own", async () => {
+    const scx = await startScx();
+    try {
+      const seen: Array<{ id: string; headers: Headers }> = [];
+      scx.server.procedure("mark", (data, socket) => {
+        const headers = socket.request.headers;
+        // The same object on every read; a change stays with this socket.
+        if (headers !== socket.request.headers) throw new Error("request.headers is not stable");
+        headers.set("x-mark", data);
+        seen.push({ id: socket.id, headers });
+        return socket.request.headers.get("x-mark");
+      });
+      scx.server.procedure("read", (_data, socket) => ({ mark: socket.request.headers.get("x-mark"), lang: socket.request.headers.get("accept-language") }));
+      const open = async () => {
+        const ws = new WebSocket(scx.url, { headers: { "accept-language": "fr", cookie: "same" } } as any);
+        await new Promise((resolve) => { ws.onopen = resolve; });
+        const replies = new Map<number, unknown>();
+        ws.onmessage = (event) => { if (event.data !== "") { const packet = JSON.parse(String(event.data)); replies.set(packet.rid, packet.data); } };
+        const call = async (event: string, data: unknown, cid: number) => {
+          ws.send(JSON.stringify({ event, data, cid }));
+          while (!replies.has(cid)) await Bun.sleep(5);
+          return replies.get(cid);
+        };
+        ws.send(JSON.stringify({ event: "#handshake", data: { authToken: null }, cid: 1 }));
+        return { ws, call };
+      };
+      const [a, b] = [await open(), await open()];
+      expect(await a.call("mark", "a", 2)).toBe("a");
+      expect(await b.call("read", null, 2)).toEqual({ mark: null, lang: "fr" });
+      expect(await b.call("mark", "b", 3)).toBe("b");
+      expect(await a.call("read", null, 3)).toEqual({ mark: "a", lang: "fr" });
+      expect(seen.map((entry) => entry.headers.get("x-mark"))).toEqual(["a", "b"]);
+      a.ws.close();
+      b.ws.close();
+    } finally {
+      await scx.stop();
+    }
+  });
 });

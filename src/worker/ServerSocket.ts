@@ -40,9 +40,14 @@ const upgradeOnly = new Set(["connection", "upgrade", "sec-websocket-key", "sec-
  * const data = connectionData(request); // data.request.headers.get("cookie"), data.request.url
  */
 export function connectionData(request: Request): ConnectionData {
-  const headers = new Headers();
-  request.headers.forEach((value, name) => { if (!upgradeOnly.has(name)) headers.append(name, shared(value)); });
-  return new ConnectionData(shared(request.url), headers);
+  const pairs: Array<[string, string]> = [];
+  let key = "";
+  request.headers.forEach((value, name) => {
+    if (upgradeOnly.has(name)) return;
+    pairs.push([name, value]);
+    key += `${name}\n${value}\n`;
+  });
+  return new ConnectionData(shared(request.url), sharedHeaderList(key, pairs));
 }
 
 /**
@@ -61,12 +66,34 @@ function shared(text: string): string {
   return text;
 }
 
+/** A header list as `headerPairs` keeps it: frozen, since sockets with the same headers share one. */
+type HeaderList = ReadonlyArray<readonly [string, string]>;
+
+/** Whole header lists, shared the same way: connections from one kind of client send the same ones. */
+const sharedLists = new Map<string, HeaderList>();
+
+function sharedHeaderList(key: string, pairs: Array<[string, string]>): HeaderList {
+  const known = sharedLists.get(key);
+  if (known !== undefined) return known;
+  if (sharedLists.size >= sharedLimit) sharedLists.clear();
+  const list = Object.freeze(pairs.map(([name, value]) => Object.freeze([shared(name), shared(value)] as const)));
+  sharedLists.set(key, list);
+  return list;
+}
+
 /** What the runtime keeps for each connection; `pusher`: the app key of a Pusher connection (`/app/{key}`). */
 export class ConnectionData implements SocketRequest {
   socket: ServerSocket | null = null;
   /** The app key of a Pusher connection (`/app/{key}`). */
   pusher?: string;
-  constructor(readonly url: string, readonly headers: Headers) {}
+  /** Made on first read: a `Headers` costs 250–500 bytes, and most sockets are never asked. */
+  #headers: Headers | undefined;
+  constructor(readonly url: string, private readonly headerPairs: HeaderList) {}
+
+  /** The upgrade request's headers (this socket's own `Headers`; changing it changes no other socket's). */
+  get headers(): Headers {
+    return this.#headers ??= new Headers(this.headerPairs as Array<[string, string]>);
+  }
 
   /** The socket's view of its upgrade request: this object (URL and headers). */
   get request(): SocketRequest {
