@@ -66,3 +66,22 @@ describe("BrokerWebhooks on the Redis store while Redis is down", () => {
     }
   }, 60_000);
 });
+
+describe("MemoryWebhookStore's clock", () => {
+  test("MemoryWebhookStore.beat() that sweeps a dead host answers its channel as vacated in that same beat, even when the clock moves on during the sweep", () => {
+    const store = new MemoryWebhookStore();
+    const realNow = Date.now;
+    let clock = 1_000_000;
+    // Every reading 1 ms later than the last: a sweep that read the clock twice would see two times.
+    Date.now = () => clock++;
+    try {
+      const options = { ttlMs: 100, vacateDelayMs: 0, graceMs: 0 };
+      store.beat("t", "dead", options);
+      expect(store.occupy("t", "ch", "dead")).toBe(true);
+      clock += 500;
+      expect(store.beat("t", "alive", options)).toEqual({ vacated: ["ch"], left: [] });
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});

@@ -139,11 +139,12 @@ export class MemoryWebhookStore implements WebhookStore {
     return this.#leave(occupancy, ch, host, delayMs, leaseToken());
   }
 
-  #leave(occupancy: Occupancy, ch: string, host: string, delayMs: number, token: string): string | null {
+  /** `now`: the sweep's own clock reading, so a beat that removes a host answers its channels in that same beat. */
+  #leave(occupancy: Occupancy, ch: string, host: string, delayMs: number, token: string, now = Date.now()): string | null {
     const hosts = occupancy.channels.get(ch);
     if (!hosts?.delete(host) || hosts.size > 0) return null;
     occupancy.channels.delete(ch);
-    occupancy.vacating.set(ch, { token, due: Date.now() + delayMs });
+    occupancy.vacating.set(ch, { token, due: now + delayMs });
     return token;
   }
 
@@ -161,7 +162,7 @@ export class MemoryWebhookStore implements WebhookStore {
     occupancy.hosts.set(host, now + options.ttlMs);
     for (const [other, until] of occupancy.hosts) {
       if (until > now) continue;
-      for (const ch of occupancy.byHost.get(other) ?? []) this.#leave(occupancy, ch, other, options.vacateDelayMs, "swept");
+      for (const ch of occupancy.byHost.get(other) ?? []) this.#leave(occupancy, ch, other, options.vacateDelayMs, "swept", now);
       for (const [key, n] of occupancy.usersByHost.get(other) ?? []) {
         if (!this.#userDown(occupancy, key, n)) continue;
         const at = key.indexOf("\n");
