@@ -10,7 +10,7 @@
 import type { KeyObject } from "jose";
 import type { AuthConfig } from "../config/schema.ts";
 import type { Logger } from "../log/logger.ts";
-import { JoseAuthEngine } from "./joseAuthEngine.ts";
+import { JoseAuthEngine, loadJose } from "./joseAuthEngine.ts";
 
 type Key = KeyObject | CryptoKey | Uint8Array;
 
@@ -29,15 +29,15 @@ export async function createAuthEngine(
     if (!auth.keyFile || !auth.publicKeyFile) {
       throw new Error(`auth.algorithm "${auth.algorithm}" needs auth.keyFile (private PEM) and auth.publicKeyFile (public PEM)`);
     }
-    const { importPKCS8 } = await import("jose");
+    const { importPKCS8, importSPKI } = await loadJose();
     signKey = await importPKCS8(await read(auth.keyFile), auth.algorithm);
-    verifyKey = await (await import("jose")).importSPKI(await read(auth.publicKeyFile), auth.algorithm);
+    verifyKey = await importSPKI(await read(auth.publicKeyFile), auth.algorithm);
   }
   const verifyKeys = new Map<string, Key>();
   for (const entry of auth.verifyKeys) {
     const material = entry.key ?? (entry.keyFile ? await read(entry.keyFile) : undefined);
     if (!material) throw new Error(`auth.verifyKeys entry "${entry.kid}" needs key or keyFile`);
-    verifyKeys.set(entry.kid, symmetric ? new TextEncoder().encode(material) : await (await import("jose")).importSPKI(material, auth.algorithm));
+    verifyKeys.set(entry.kid, symmetric ? new TextEncoder().encode(material) : await (await loadJose()).importSPKI(material, auth.algorithm));
   }
   log.debug("Auth engine ready", { algorithm: auth.algorithm, rotationKeys: verifyKeys.size });
   return new JoseAuthEngine({

@@ -19,7 +19,7 @@ type Jose = typeof import("jose");
  * of the binary (built with --splitting) then listens without evaluating it first.
  */
 let jose: Promise<Jose> | null = null;
-const loadJose = (): Promise<Jose> => (jose ??= import("jose"));
+export const loadJose = (): Promise<Jose> => (jose ??= import("jose"));
 
 export interface JoseKeys {
   algorithm: string;

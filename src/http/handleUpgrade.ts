@@ -10,7 +10,7 @@
  */
 import type { ServeContext } from "../runtime/runtime.ts";
 import type { SocketWorker } from "../worker/SocketWorker.ts";
-import { type ConnectionData, connectionData } from "../worker/ServerSocket.ts";
+import { type ConnectionData, connectionData } from "../worker/ConnectionData.ts";
 import { runMiddleware } from "../worker/middleware.ts";
 import { originAllowed } from "./originAllowed.ts";
 

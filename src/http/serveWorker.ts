@@ -8,7 +8,7 @@
 import type { Hono } from "hono";
 import type { Runtime, ServeHandle } from "../runtime/runtime.ts";
 import type { SocketWorker } from "../worker/SocketWorker.ts";
-import type { ConnectionData } from "../worker/ServerSocket.ts";
+import type { ConnectionData } from "../worker/ConnectionData.ts";
 import { receiveFrame } from "../worker/receiveFrame.ts";
 import { handleUpgrade, isUpgrade } from "./handleUpgrade.ts";
 

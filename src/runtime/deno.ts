@@ -26,7 +26,7 @@ const defaultOutboundBuffer = 16 * 1024 * 1024;
 /** Connections a send was dropped for since the sweep last asked (a set: no field on every connection). */
 const droppedSends = new WeakSet<object>();
 /** One turn may queue this many times the outbound buffer for a socket before sends drop. */
-export const burstTurns = 4;
+const burstTurns = 4;
 
 /**
  * The event-loop turn, advanced by a timer the first send of a turn schedules: the timer

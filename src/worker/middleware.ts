@@ -11,7 +11,8 @@
  *   }
  * });
  */
-import type { ServerSocket, SocketRequest } from "./ServerSocket.ts";
+import type { ServerSocket } from "./ServerSocket.ts";
+import type { SocketRequest } from "./ConnectionData.ts";
 import { ErrorName, namedError } from "../protocol/errorNames.ts";
 
 export interface HandshakeWSAction { type: "handshakeWS"; request: Request }
