@@ -91,6 +91,24 @@ for (const workers of [0, 2]) {
       publisher.ws.close();
     });
 
+    test("frames sent one by one behind a #subscribe waiting on its broker wait their turn: replies in order, the last subscribe stands", async () => {
+      // Each its own frame: the first #subscribe holds the socket's later frames (no batch, no promise) until its broker answers.
+      const channel = fresh();
+      const socket = await handshaken(scx.url);
+      socket.send({ event: "#subscribe", data: { channel }, cid: 2 });
+      socket.send({ event: "#unsubscribe", data: channel, cid: 3 });
+      socket.send({ event: "#subscribe", data: { channel: fresh() }, cid: 4 });
+      socket.send({ event: "#subscribe", data: { channel }, cid: 5 });
+      socket.send({ event: "#publish", data: { channel, data: "mine" }, cid: 6 });
+      const packets = [];
+      for (let i = 0; i < 6; i++) packets.push(await socket.nextPacket());
+      expect(packets.slice(0, 4)).toEqual([{ rid: 2 }, { rid: 3 }, { rid: 4 }, { rid: 5 }]);
+      // The publication reaches its subscribed sender once the publish was handled: before or after rid 6.
+      expect(packets.slice(4)).toContainEqual({ rid: 6 });
+      expect(packets.slice(4)).toContainEqual({ event: "#publish", data: { channel, data: "mine" } });
+      socket.ws.close();
+    });
+
     test("under a running publisher, every #subscribe reply comes before the first publication on its channel, and the publication after it arrives", async () => {
       const channel = fresh();
       const publisher = await handshaken(scx.url);

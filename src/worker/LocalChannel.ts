@@ -62,6 +62,12 @@ export interface SubscribeOptions {
   member?: Member;
   /** Send the #subscribe reply (its data: the position on history channels). */
   reply(data?: unknown): void;
+  /**
+   * When the reply must wait for the broker: hold the socket's later packets instead of
+   * returning a promise, if the caller can (receiveFrame's holdInbound); the release,
+   * given the reply's error if it threw, lets them go.
+   */
+  hold?(): ((error?: unknown) => void) | null;
   fail(error: Error): void;
 }
 

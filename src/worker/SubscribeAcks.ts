@@ -2,32 +2,48 @@
  * The broker subscribe round trips of a worker's channels without a read: a new channel
  * posts one `sub`, and every subscribe to it meanwhile waits for that one `subAck`. The
  * reply is sent while the subAck is handled, so it precedes every publication the broker
- * sent after it. One promise and one closure per waiting subscribe, nothing per channel
- * beyond the waiting list.
+ * sent after it. One closure per waiting subscribe, and a promise only for a caller that
+ * cannot hold its socket's later packets itself (`SubscribeOptions.hold`): a subscribe of a
+ * fresh channel waits on a broker round trip, and the promise chain through the inbound
+ * queue was most of what that wait cost the worker (churn with a worker thread).
  *
  * @example
- * const acks = new SubscribeAcks(host.links);
+ * const acks = new SubscribeAcks(host.links, host.log);
  * await acks.replyOnAck("chat/1", true, options); // posts the sub; resolves once acknowledged("chat/1")
  */
 import type { ChannelHost, SubscribeOptions } from "./LocalChannel.ts";
+import type { Logger } from "../log/logger.ts";
+
+type Waiter = () => void;
 
 export class SubscribeAcks {
-  /** channel → resolvers waiting for the broker's subAck, in send order */
-  readonly #waiting = new Map<string, Array<() => void>>();
+  /** channel → what waits for the broker's subAck, in send order (one waiter without an array: churn's usual case) */
+  readonly #waiting = new Map<string, Waiter | Waiter[]>();
 
-  constructor(private readonly links: ChannelHost["links"]) {}
+  constructor(private readonly links: ChannelHost["links"], private readonly log?: Pick<Logger, "error">) {}
 
   /**
    * The reply: at once when this worker's broker already has the channel (not `created`,
-   * nothing waiting), else once its subAck is handled.
+   * nothing waiting), else once its subAck is handled. A caller that can hold its socket's
+   * later packets (`options.hold`) gets no promise: its release follows the reply.
    */
   replyOnAck(channel: string, created: boolean, options: SubscribeOptions): void | Promise<void> {
-    let waiting = this.#waiting.get(channel);
+    const waiting = this.#waiting.get(channel);
     if (!created && !waiting) return options.reply();
-    if (!waiting) this.#waiting.set(channel, waiting = []);
     if (created) this.links.post(channel, { t: "sub", ch: channel });
-    const list = waiting;
-    return new Promise<void>((resolve, reject) => list.push(() => {
+    const release = options.hold?.();
+    if (release) {
+      this.#wait(channel, waiting, () => {
+        try {
+          options.reply();
+        } catch (error) {
+          return release(error);
+        }
+        release();
+      });
+      return;
+    }
+    return new Promise<void>((resolve, reject) => this.#wait(channel, waiting, () => {
       try {
         options.reply();
         resolve();
@@ -37,12 +53,28 @@ export class SubscribeAcks {
     }));
   }
 
+  #wait(channel: string, waiting: Waiter | Waiter[] | undefined, waiter: Waiter): void {
+    if (waiting === undefined) this.#waiting.set(channel, waiter);
+    else if (typeof waiting === "function") this.#waiting.set(channel, [waiting, waiter]);
+    else waiting.push(waiter);
+  }
+
   /** The broker answered an id-less subscribe (or a restarted broker got this channel in a resync). */
   acknowledged(channel: string): void {
     // One subAck answers everything queued for the channel so far.
     const waiting = this.#waiting.get(channel);
     if (!waiting) return;
     this.#waiting.delete(channel);
-    for (const resolve of waiting) resolve();
+    if (typeof waiting === "function") return this.#run(waiting, channel);
+    for (const waiter of waiting) this.#run(waiter, channel);
+  }
+
+  /** A waiter never throws past here: the others of its channel still get their replies. */
+  #run(waiter: Waiter, channel: string): void {
+    try {
+      waiter();
+    } catch (error) {
+      (this.log ?? console).error("A #subscribe reply failed", { channel, error: String((error as Error)?.stack ?? error) });
+    }
   }
 }

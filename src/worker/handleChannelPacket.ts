@@ -14,6 +14,7 @@ import { type PublishInAction, runMiddleware, type SubscribeAction } from "./mid
 import type { StreamPosition } from "../protocol/publication.ts";
 import { admitPublish } from "./limits.ts";
 import { checkPublication, withPermission } from "./contractsGate.ts";
+import { holdInbound } from "./inboundHold.ts";
 
 type ChannelPacket = Extract<Inbound, { kind: "subscribe" | "unsubscribe" | "publish" }>;
 
@@ -64,6 +65,7 @@ function subscribe(worker: SocketWorker, socket: ServerSocket, cid: number | und
         if (position === undefined) socket.ack(cid);
         else socket.send({ rid: cid, data: position });
       },
+      hold: () => holdInbound(socket),
       fail: (error) => {
         worker.unsubscribeSocket(socket, channel);
         reply(socket, cid, error);

@@ -18,6 +18,7 @@ import type { SocketWorker } from "./SocketWorker.ts";
 import { handshake } from "./handshake.ts";
 import { handlePacket } from "./handlePacket.ts";
 import { admitPacket } from "./limits.ts";
+import { offerHold } from "./inboundHold.ts";
 
 export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: Frame): void {
   socket.lastSeen = Date.now();
@@ -25,12 +26,29 @@ export function receiveFrame(worker: SocketWorker, socket: ServerSocket, text: F
     socket.inbound.push(text);
     return;
   }
-  const pending = handleFrame(worker, socket, text);
+  offerHold(worker, socket, released);
+  let pending;
+  try {
+    pending = handleFrame(worker, socket, text);
+  } finally {
+    offerHold(null, null, null);
+  }
   if (pending) {
     socket.busy = true;
-    // Nothing queued meanwhile (the usual case: one request in flight): free at once, no drain loop.
-    pending.then(() => { if (socket.queued) void drain(worker, socket); else socket.busy = false; }, (error) => failed(worker, socket, error));
+    pending.then(() => resume(worker, socket), (error) => failed(worker, socket, error));
   }
+}
+
+/** What a hold's release does (inboundHold.ts). */
+function released(worker: SocketWorker, socket: ServerSocket, error?: unknown): void {
+  if (error === undefined) resume(worker, socket);
+  else failed(worker, socket, error);
+}
+
+/** A handler of the socket finished: what queued meanwhile goes next (the usual case: nothing, one request in flight). */
+function resume(worker: SocketWorker, socket: ServerSocket): void {
+  if (socket.queued) void drain(worker, socket);
+  else socket.busy = false;
 }
 
 async function drain(worker: SocketWorker, socket: ServerSocket): Promise<void> {
@@ -59,6 +77,8 @@ function handleFrame(worker: SocketWorker, socket: ServerSocket, text: Frame): P
   const deep = socket.state === "open" && (typeof text === "string"
     ? text.length > nestingCheckFrom && nestsDeeperThan(text, maxNesting) : text.byteLength > nestingCheckFrom);
   if (!Array.isArray(decoded)) return handleOne(worker, socket, decoded, deep);
+  // A batch's packets wait on each other by promise: none of them may hold the socket.
+  offerHold(null, null, null);
   return handleBatch(worker, socket, decoded, 0, deep);
 }
 
