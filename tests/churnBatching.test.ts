@@ -9,6 +9,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startScx, type StartedScx } from "./helpers/startScx.ts";
 import { handshaken, type RawSocket } from "./helpers/rawSocket.ts";
 import { SmallSet } from "../src/worker/SmallSet.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startCli } from "./helpers/startCli.ts";
+
+const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+const cli = new URL("../cli.ts", import.meta.url).pathname;
 
 /** The next packet that is not a ping, or null if none comes within `ms` (a quiet line is the expected outcome). */
 async function quiet(socket: RawSocket, ms: number): Promise<any | null> {
@@ -92,21 +98,7 @@ for (const workers of [0, 2]) {
     });
 
     test("frames sent one by one behind a #subscribe waiting on its broker wait their turn: replies in order, the last subscribe stands", async () => {
-      // Each its own frame: the first #subscribe holds the socket's later frames (no batch, no promise) until its broker answers.
-      const channel = fresh();
-      const socket = await handshaken(scx.url);
-      socket.send({ event: "#subscribe", data: { channel }, cid: 2 });
-      socket.send({ event: "#unsubscribe", data: channel, cid: 3 });
-      socket.send({ event: "#subscribe", data: { channel: fresh() }, cid: 4 });
-      socket.send({ event: "#subscribe", data: { channel }, cid: 5 });
-      socket.send({ event: "#publish", data: { channel, data: "mine" }, cid: 6 });
-      const packets = [];
-      for (let i = 0; i < 6; i++) packets.push(await socket.nextPacket());
-      expect(packets.slice(0, 4)).toEqual([{ rid: 2 }, { rid: 3 }, { rid: 4 }, { rid: 5 }]);
-      // The publication reaches its subscribed sender once the publish was handled: before or after rid 6.
-      expect(packets.slice(4)).toContainEqual({ rid: 6 });
-      expect(packets.slice(4)).toContainEqual({ event: "#publish", data: { channel, data: "mine" } });
-      socket.ws.close();
+      await framesOneByOne(scx.url, fresh);
     });
 
     test("under a running publisher, every #subscribe reply comes before the first publication on its channel, and the publication after it arrives", async () => {
@@ -139,6 +131,42 @@ for (const workers of [0, 2]) {
       for (const socket of [...subscribers, publisher]) socket.ws.close();
     });
   });
+}
+
+/**
+ * Each its own frame: the first #subscribe holds the socket's later frames (no batch, no
+ * promise: src/worker/inboundHold.ts) until its broker answers; they are answered after it, in order.
+ */
+async function framesOneByOne(url: string, fresh: () => string): Promise<void> {
+  const channel = fresh();
+  const socket = await handshaken(url);
+  socket.send({ event: "#subscribe", data: { channel }, cid: 2 });
+  socket.send({ event: "#unsubscribe", data: channel, cid: 3 });
+  socket.send({ event: "#subscribe", data: { channel: fresh() }, cid: 4 });
+  socket.send({ event: "#subscribe", data: { channel }, cid: 5 });
+  socket.send({ event: "#publish", data: { channel, data: "mine" }, cid: 6 });
+  const packets = [];
+  for (let i = 0; i < 6; i++) packets.push(await socket.nextPacket(10_000));
+  expect(packets.slice(0, 4)).toEqual([{ rid: 2 }, { rid: 3 }, { rid: 4 }, { rid: 5 }]);
+  // The publication reaches its subscribed sender once the publish was handled: before or after rid 6.
+  expect(packets.slice(4)).toContainEqual({ rid: 6 });
+  expect(packets.slice(4)).toContainEqual({ event: "#publish", data: { channel, data: "mine" } });
+  socket.ws.close();
+}
+
+for (const runtime of ["bun", "deno"] as const) {
+  test(`the binary on ${runtime} with a worker thread: frames sent one by one behind a waiting #subscribe are answered in order`, async () => {
+    const dir = mkdtempSync(`${tmpdir()}/scx-churn-`);
+    writeFileSync(`${dir}/scx.yaml`, "host: 127.0.0.1\nport: 0\nworkers: 1\nlogFormat: json\n");
+    const command = runtime === "bun" ? [process.execPath, cli, "serve", `${dir}/scx.yaml`] : [deno, "run", "-A", cli, "serve", `${dir}/scx.yaml`];
+    const proc = await startCli(command);
+    try {
+      let n = 0;
+      for (let round = 0; round < 5; round++) await framesOneByOne(`ws://127.0.0.1:${proc.port}/socketcluster/`, () => `one-by-one/${++n}`);
+    } finally {
+      proc.kill();
+    }
+  }, 60_000);
 }
 
 describe("what a socket keeps of its upgrade request", () => {
