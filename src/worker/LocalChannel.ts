@@ -64,7 +64,7 @@ export interface SubscribeOptions {
   reply(data?: unknown): void;
   /**
    * When the reply must wait for the broker: hold the socket's later packets instead of
-   * returning a promise, if the caller can (receiveFrame's holdInbound); the release,
+   * returning a promise, if the caller can (holdInbound, src/worker/inboundHold.ts); the release,
    * given the reply's error if it threw, lets them go.
    */
   hold?(): ((error?: unknown) => void) | null;
