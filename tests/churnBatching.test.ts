@@ -11,10 +11,8 @@ import { handshaken, type RawSocket } from "./helpers/rawSocket.ts";
 import { SmallSet } from "../src/worker/SmallSet.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startCli } from "./helpers/startCli.ts";
+import { serveCommand, startCli } from "./helpers/startCli.ts";
 
-const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
-const cli = new URL("../cli.ts", import.meta.url).pathname;
 
 /** The next packet that is not a ping, or null if none comes within `ms` (a quiet line is the expected outcome). */
 async function quiet(socket: RawSocket, ms: number): Promise<any | null> {
@@ -158,7 +156,7 @@ for (const runtime of ["bun", "deno"] as const) {
   test(`the binary on ${runtime} with a worker thread: frames sent one by one behind a waiting #subscribe are answered in order`, async () => {
     const dir = mkdtempSync(`${tmpdir()}/scx-churn-`);
     writeFileSync(`${dir}/scx.yaml`, "host: 127.0.0.1\nport: 0\nworkers: 1\nlogFormat: json\n");
-    const command = runtime === "bun" ? [process.execPath, cli, "serve", `${dir}/scx.yaml`] : [deno, "run", "-A", cli, "serve", `${dir}/scx.yaml`];
+    const command = serveCommand(runtime, `${dir}/scx.yaml`);
     const proc = await startCli(command);
     try {
       let n = 0;

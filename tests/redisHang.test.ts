@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startRedis, type RedisProcess } from "./helpers/redisServer.ts";
-import { startCli, type CliProcess } from "./helpers/startCli.ts";
+import { serveCommand, startCli, type CliProcess } from "./helpers/startCli.ts";
 import { handshaken, type RawSocket } from "./helpers/rawSocket.ts";
 
-const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -49,8 +48,7 @@ for (const runtime of ["bun", "deno"] as const) describe(`a hung Redis under loa
     cpSync(new URL("./fixtures/worker.ts", import.meta.url).pathname, `${dir}/worker.ts`);
     writeFileSync(`${dir}/scx.yaml`, `host: 127.0.0.1\nport: 0\nworkers: 1\nworker: worker.ts\nlogFormat: json\n` +
       `cluster:\n  engine: redis\n  urls: ["${redis.url}"]\n  prefix: "hang:"\n`);
-    const cli = new URL("../cli.ts", import.meta.url).pathname;
-    const command = runtime === "bun" ? [process.execPath, cli, "serve", `${dir}/scx.yaml`] : [deno, "run", "-A", cli, "serve", `${dir}/scx.yaml`];
+    const command = serveCommand(runtime, `${dir}/scx.yaml`);
     [publisher, reader] = await Promise.all([0, 1].map(() => startCli(command)));
     for (const host of [publisher, reader]) await until(async () => (await readyz(host.port)) === 200, "/readyz 200");
   }, 60_000);

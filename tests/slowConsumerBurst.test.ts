@@ -8,11 +8,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, cpSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startCli, type CliProcess } from "./helpers/startCli.ts";
+import { serveCommand, startCli, type CliProcess } from "./helpers/startCli.ts";
 import { handshaken } from "./helpers/rawSocket.ts";
 
-const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
-const cli = new URL("../cli.ts", import.meta.url).pathname;
 const running: CliProcess[] = [];
 afterAll(() => { for (const proc of running) proc.kill(); });
 
@@ -25,7 +23,7 @@ for (const runtime of ["bun", "deno"] as const) describe(`a burst to a reading c
     const dir = mkdtempSync(`${tmpdir()}/scx-burst-`);
     cpSync(new URL("./fixtures/worker.ts", import.meta.url).pathname, `${dir}/worker.ts`);
     writeFileSync(`${dir}/scx.yaml`, "host: 127.0.0.1\nport: 0\nworkers: 1\nworker: worker.ts\nlogFormat: json\n");
-    const command = runtime === "bun" ? [process.execPath, cli, "serve", `${dir}/scx.yaml`] : [deno, "run", "-A", cli, "serve", `${dir}/scx.yaml`];
+    const command = serveCommand(runtime, `${dir}/scx.yaml`);
     const proc = await startCli(command);
     running.push(proc);
     const url = `ws://127.0.0.1:${proc.port}/socketcluster/`;

@@ -29,19 +29,22 @@ export async function createAuthEngine(
     if (!auth.keyFile || !auth.publicKeyFile) {
       throw new Error(`auth.algorithm "${auth.algorithm}" needs auth.keyFile (private PEM) and auth.publicKeyFile (public PEM)`);
     }
-    const { importPKCS8, importSPKI } = await loadJose();
-    signKey = await importPKCS8(await read(auth.keyFile), auth.algorithm);
-    verifyKey = await importSPKI(await read(auth.publicKeyFile), auth.algorithm);
+    signKey = await (await loadJose()).importPKCS8(await read(auth.keyFile), auth.algorithm);
+    verifyKey = await importPublicKey(await read(auth.publicKeyFile), auth.algorithm);
   }
   const verifyKeys = new Map<string, Key>();
   for (const entry of auth.verifyKeys) {
     const material = entry.key ?? (entry.keyFile ? await read(entry.keyFile) : undefined);
     if (!material) throw new Error(`auth.verifyKeys entry "${entry.kid}" needs key or keyFile`);
-    verifyKeys.set(entry.kid, symmetric ? new TextEncoder().encode(material) : await (await loadJose()).importSPKI(material, auth.algorithm));
+    verifyKeys.set(entry.kid, symmetric ? new TextEncoder().encode(material) : await importPublicKey(material, auth.algorithm));
   }
   log.debug("Auth engine ready", { algorithm: auth.algorithm, rotationKeys: verifyKeys.size });
   return new JoseAuthEngine({
     algorithm: auth.algorithm, signKey, verifyKey, kid: auth.kid, verifyKeys,
     defaultExpiry: auth.defaultExpiry, issuer: auth.issuer, audience: auth.audience,
   });
+}
+
+async function importPublicKey(pem: string, algorithm: string): Promise<Key> {
+  return (await loadJose()).importSPKI(pem, algorithm);
 }

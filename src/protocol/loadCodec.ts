@@ -1,7 +1,8 @@
 /**
  * A codec by the config's name, loading MessagePack only for the configs that use it: in
  * the binary (built with --splitting) a worker thread with the default `json` codec then
- * never evaluates msgpackr before it can listen. The main thread keeps codecs.ts (sync).
+ * never evaluates msgpackr before it can listen. The names are codecs.ts's table; the main
+ * thread uses that table directly (sync).
  *
  * @example
  * const codec = await loadCodec(config.codec);
@@ -9,7 +10,5 @@
 import { type Codec, type CodecName, jsonCodec } from "./codec.ts";
 
 export async function loadCodec(name: CodecName): Promise<Codec> {
-  if (name === "msgpack") return (await import("./msgpackCodec.ts")).msgpackCodec;
-  if (name === "sc-codec-min-bin") return (await import("./minBinCodec.ts")).minBinCodec;
-  return jsonCodec;
+  return name === "json" ? jsonCodec : (await import("./codecs.ts")).codecNamed(name);
 }

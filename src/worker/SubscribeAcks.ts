@@ -8,11 +8,10 @@
  * queue was most of what that wait cost the worker (churn with a worker thread).
  *
  * @example
- * const acks = new SubscribeAcks(host.links, host.log);
+ * const acks = new SubscribeAcks(host.links);
  * await acks.replyOnAck("chat/1", true, options); // posts the sub; resolves once acknowledged("chat/1")
  */
 import type { ChannelHost, SubscribeOptions } from "./LocalChannel.ts";
-import type { Logger } from "../log/logger.ts";
 
 type Waiter = () => void;
 
@@ -20,7 +19,7 @@ export class SubscribeAcks {
   /** channel → what waits for the broker's subAck, in send order (one waiter without an array: churn's usual case) */
   readonly #waiting = new Map<string, Waiter | Waiter[]>();
 
-  constructor(private readonly links: ChannelHost["links"], private readonly log?: Pick<Logger, "error">) {}
+  constructor(private readonly links: ChannelHost["links"]) {}
 
   /**
    * The reply: at once when this worker's broker already has the channel (not `created`,
@@ -31,26 +30,11 @@ export class SubscribeAcks {
     const waiting = this.#waiting.get(channel);
     if (!created && !waiting) return options.reply();
     if (created) this.links.post(channel, { t: "sub", ch: channel });
+    // Without a hold, the promise settles as a release would: the caller's chain keeps the order.
     const release = options.hold?.();
-    if (release) {
-      this.#wait(channel, waiting, () => {
-        try {
-          options.reply();
-        } catch (error) {
-          return release(error);
-        }
-        release();
-      });
-      return;
-    }
-    return new Promise<void>((resolve, reject) => this.#wait(channel, waiting, () => {
-      try {
-        options.reply();
-        resolve();
-      } catch (error) {
-        reject(error);
-      }
-    }));
+    if (release) return this.#wait(channel, waiting, replyThen(options, release));
+    return new Promise<void>((resolve, reject) => this.#wait(channel, waiting,
+      replyThen(options, (error) => error === undefined ? resolve() : reject(error))));
   }
 
   #wait(channel: string, waiting: Waiter | Waiter[] | undefined, waiter: Waiter): void {
@@ -65,16 +49,19 @@ export class SubscribeAcks {
     const waiting = this.#waiting.get(channel);
     if (!waiting) return;
     this.#waiting.delete(channel);
-    if (typeof waiting === "function") return this.#run(waiting, channel);
-    for (const waiter of waiting) this.#run(waiter, channel);
+    if (typeof waiting === "function") return waiting();
+    for (const waiter of waiting) waiter();
   }
+}
 
-  /** A waiter never throws past here: the others of its channel still get their replies. */
-  #run(waiter: Waiter, channel: string): void {
+/** Send the reply, then release: with the reply's error if it threw (never past a waiter, so its channel's others still get theirs). */
+function replyThen(options: SubscribeOptions, release: (error?: unknown) => void): Waiter {
+  return () => {
     try {
-      waiter();
+      options.reply();
     } catch (error) {
-      (this.log ?? console).error("A #subscribe reply failed", { channel, error: String((error as Error)?.stack ?? error) });
+      return release(error);
     }
-  }
+    release();
+  };
 }

@@ -45,7 +45,7 @@ export class ChannelTable {
   /** `pusherPresence`: Pusher's `presence-` channels keep members with joins and leaves (src/config/channels.ts). */
   constructor(private readonly host: ChannelHost, namespaces: readonly ChannelNamespace[], options: { pusherPresence?: boolean } = {}) {
     this.namespace = namespaceMatcher(namespaces, options);
-    this.#acks = new SubscribeAcks(host.links, host.log);
+    this.#acks = new SubscribeAcks(host.links);
   }
 
   get(channel: string): LocalChannel | undefined {

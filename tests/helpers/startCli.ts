@@ -2,6 +2,14 @@
  * Run the scx CLI (or the binary, or Deno) as a real process and read the port it
  * bound from its JSON log line "scx listening on http://host:port/path".
  */
+const cli = new URL("../../cli.ts", import.meta.url).pathname;
+const deno = new URL("../../node_modules/.bin/deno", import.meta.url).pathname;
+
+/** `scx serve <config>` from the sources, on Bun or on Deno. */
+export function serveCommand(runtime: "bun" | "deno", config: string): string[] {
+  return runtime === "bun" ? [process.execPath, cli, "serve", config] : [deno, "run", "-A", cli, "serve", config];
+}
+
 export interface CliProcess { port: number; proc: ReturnType<typeof Bun.spawn>; output: () => string; kill(signal?: NodeJS.Signals): void }
 
 export async function startCli(command: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliProcess> {
