@@ -37,6 +37,7 @@ engineContract("redis", async () => {
     cleanup: async () => { await a.close(); await b.close(); },
     outage: {
       boundMs: timeoutMs * 6,
+      noticedEverywhere: (engine) => (engine as RedisEngine).downShards.length === redises.length,
       stop: async () => { await Promise.all(redises.map((redis) => redis.stop())); },
       restart: async () => { await Promise.all(redises.map((redis) => redis.restart())); },
       pause: () => { for (const redis of redises) redis.pause(); },

@@ -71,7 +71,7 @@ export class RedisEngine implements ClusterEngine {
     this.#log = options.log;
     this.#ring = new HashRing(options.urls);
     this.#drops = new DropReport(this.#log, "Dropped publications for other hosts: Redis is down, hung or too slow (this host's subscribers still get them)", () => ({
-      down: [...this.#shards.values()].filter((shard) => !shard.up).map((shard) => shard.url),
+      down: this.downShards,
     }));
     const timeoutMs = options.timeoutMs ?? defaultRedisTimeoutMs;
     for (const url of options.urls) {
@@ -163,6 +163,14 @@ export class RedisEngine implements ClusterEngine {
   state(): EngineState {
     for (const shard of this.#shards.values()) if (!shard.up) return "down";
     return "ready";
+  }
+
+  /**
+   * The shards known down or hung now (their URLs): publications on their channels drop.
+   * `state()` is "down" while any is; each shard notices its own outage in its own time.
+   */
+  get downShards(): string[] {
+    return [...this.#shards.values()].filter((shard) => !shard.up).map((shard) => shard.url);
   }
 
   /** Publications dropped for other hosts while a shard was down, hung or its queue full. */
