@@ -15,6 +15,7 @@ import { ControlHandlers } from "./src/control/ControlHandlers.ts";
 import { ThreadControl } from "./src/control/threadControl.ts";
 import { brokerStats } from "./src/metrics/brokerStats.ts";
 import { webhookTargets } from "./src/webhooks/targets.ts";
+import { soleWorkerId } from "./src/config/soleWorkerId.ts";
 
 declare const self: { onmessage: ((event: MessageEvent) => void) | null; postMessage(message: unknown): void; addEventListener(type: string, fn: (event: any) => void): void };
 
@@ -37,7 +38,7 @@ self.onmessage = (event: MessageEvent<SupervisorToThread>) => {
   switch (message.type) {
     case "start": {
       const log = threadLogger(message.config, "broker", message.id, post);
-      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels, pusherPresence: message.config.pusher.apps.length > 0, webhooks: webhookTargets(message.config) });
+      broker = new Broker({ awaitingEngine: message.config.cluster.engine !== "memory", log, channels: message.config.channels, pusherPresence: message.config.pusher.apps.length > 0, webhooks: webhookTargets(message.config), soleWorker: soleWorkerId(message.config) });
       if (message.resyncFrom) broker.expectResync(message.resyncFrom);
       const id = message.id;
       brokerHandlers.on("metrics", () => brokerStats(id, broker?.channels().length ?? 0, broker?.webhooks?.stats()));

@@ -62,6 +62,8 @@ export class Broker {
   #awaitingEngine: boolean;
 
   readonly #log: Logger | null;
+  /** The host's only socket worker, sent every publication whether it subscribed or not (src/config/soleWorkerId.ts). */
+  readonly #sole: number | null;
   /** Connection caps (limits.connectionsPerIp, connectionsPerUser) for the keys this broker owns. */
   readonly #caps: BrokerCaps;
 
@@ -72,7 +74,10 @@ export class Broker {
     pusherPresence?: boolean;
     /** Webhook targets (src/webhooks/targets.ts); none: no webhooks. */
     webhooks?: WebhookTarget[];
+    /** `soleWorkerId(config)`: this worker gets every publication (src/config/soleWorkerId.ts). */
+    soleWorker?: number | null;
   } = {}) {
+    this.#sole = options.soleWorker ?? null;
     this.#awaitingEngine = options.awaitingEngine ?? false;
     this.#log = options.log ?? null;
     this.#subscribing = new EngineSubscriptions(this.#log);
@@ -147,7 +152,7 @@ export class Broker {
    */
   deliver(pub: Publication, from?: number, s?: number): void {
     const ids = this.#channels.get(pub.ch);
-    if (ids === undefined) return;
+    if (ids === undefined && this.#sole === null) return;
     const message: BrokerToWorker = { t: "pub", ch: pub.ch, json: pub.json };
     if (pub.offset !== undefined) Object.assign(message, { offset: pub.offset, epoch: pub.epoch });
     // When this host accepted it (metrics: scx_publish_delivery_seconds); absent from other hosts.
@@ -158,8 +163,18 @@ export class Broker {
       message.s = s;
     }
     if (pub.skip !== undefined) message.skip = pub.skip;
+    if (this.#sole !== null) return this.#deliverSole(message, ids);
     if (typeof ids === "number") this.#workers.get(ids)?.post(message);
-    else for (const id of ids) this.#workers.get(id)?.post(message);
+    else for (const id of ids!) this.#workers.get(id)?.post(message);
+  }
+
+  /** The sole worker gets it whatever it subscribed; the main thread's (server.exchange) only when it listens. */
+  #deliverSole(message: BrokerToWorker, ids: WorkerIds | undefined): void {
+    const sole = this.#sole!;
+    this.#workers.get(sole)?.post(message);
+    if (ids === undefined || ids === sole) return;
+    if (typeof ids === "number") this.#workers.get(ids)?.post(message);
+    else for (const id of ids) if (id !== sole) this.#workers.get(id)?.post(message);
   }
 
   /** Send a join or leave to every worker with subscribers of the channel. */

@@ -34,6 +34,7 @@ import { ServerOperations } from "./ServerOperations.ts";
 import type { AdminHub } from "../admin/AdminHub.ts";
 import type { HostSnapshot } from "../metrics/HostStats.ts";
 import { webhookTargets } from "../webhooks/targets.ts";
+import { soleWorkerId } from "../config/soleWorkerId.ts";
 import { ControlHandlers } from "../control/ControlHandlers.ts";
 import { brokerStats } from "../metrics/brokerStats.ts";
 
@@ -80,7 +81,7 @@ export class ScxServer {
     const links = [];
     for (let i = 0; i < this.config.brokers; i++) {
       const [workerSide, brokerSide] = localLinkPair<BrokerToWorker, WorkerToBroker>();
-      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory", log: options.log, channels: this.config.channels, pusherPresence: this.config.pusher.apps.length > 0, webhooks: webhookTargets(this.config) });
+      const broker = new Broker({ awaitingEngine: this.config.cluster.engine !== "memory", log: options.log, channels: this.config.channels, pusherPresence: this.config.pusher.apps.length > 0, webhooks: webhookTargets(this.config), soleWorker: soleWorkerId(this.config) });
       broker.attachWorker(0, brokerSide);
       this.brokers.push(broker);
       links.push(workerSide);

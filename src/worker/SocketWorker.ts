@@ -27,6 +27,7 @@ import { BrokerLinks } from "./brokerLinks.ts";
 import { ChannelTable, type Listener, type SubscribeOptions } from "./channels.ts";
 import { WorkerPresence } from "./presence.ts";
 import { keepsPublications } from "../config/namespaces.ts";
+import { soleWorkerId } from "../config/soleWorkerId.ts";
 import { WorkerCounters } from "../metrics/WorkerCounters.ts";
 import type { WorkerStats } from "../metrics/ThreadStats.ts";
 import { wallClock } from "../metrics/wallClock.ts";
@@ -81,7 +82,9 @@ export class SocketWorker extends Emitter<WorkerEvents> {
     this.id = options.id ?? 0;
     this.#auth = options.auth ?? null;
     this.links = new BrokerLinks(options.brokers, this.log, (message) => this.#fromBroker(message));
-    this.channels = new ChannelTable(this, this.config.channels, { pusherPresence: this.config.pusher.apps.length > 0 });
+    this.channels = new ChannelTable(this, this.config.channels, {
+      pusherPresence: this.config.pusher.apps.length > 0, sole: soleWorkerId(this.config) === this.id,
+    });
     this.presence = new WorkerPresence(this);
     this.webhooks = new WorkerWebhooks(webhookTargets(this.config), (channel, ev) => this.links.post(channel, { t: "wh", ev }));
     this.webhooks.listen(this);

@@ -19,7 +19,12 @@ export class SubscribeAcks {
   /** channel → what waits for the broker's subAck, in send order (one waiter without an array: churn's usual case) */
   readonly #waiting = new Map<string, Waiter | Waiter[]>();
 
-  constructor(private readonly links: ChannelHost["links"]) {}
+  /**
+   * `atOnce`: this is its host's sole worker (src/config/soleWorkerId.ts), sent every
+   * publication by its brokers, so the `sub` still goes out (webhooks, metrics, a
+   * restarted broker's resync) but nothing waits for its answer.
+   */
+  constructor(private readonly links: ChannelHost["links"], private readonly atOnce = false) {}
 
   /**
    * The reply: at once when this worker's broker already has the channel (not `created`,
@@ -27,6 +32,10 @@ export class SubscribeAcks {
    * later packets (`options.hold`) gets no promise: its release follows the reply.
    */
   replyOnAck(channel: string, created: boolean, options: SubscribeOptions): void | Promise<void> {
+    if (this.atOnce) {
+      if (created) this.links.post(channel, { t: "sub", ch: channel });
+      return options.reply();
+    }
     const waiting = this.#waiting.get(channel);
     if (!created && !waiting) return options.reply();
     if (created) this.links.post(channel, { t: "sub", ch: channel });

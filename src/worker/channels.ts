@@ -43,9 +43,10 @@ export class ChannelTable {
   readonly namespace: (channel: string) => ChannelNamespace | null;
 
   /** `pusherPresence`: Pusher's `presence-` channels keep members with joins and leaves (src/config/channels.ts). */
-  constructor(private readonly host: ChannelHost, namespaces: readonly ChannelNamespace[], options: { pusherPresence?: boolean } = {}) {
+  /** `sole`: the host's only worker, whose brokers send it every publication (src/config/soleWorkerId.ts). */
+  constructor(private readonly host: ChannelHost, namespaces: readonly ChannelNamespace[], options: { pusherPresence?: boolean; sole?: boolean } = {}) {
     this.namespace = namespaceMatcher(namespaces, options);
-    this.#acks = new SubscribeAcks(host.links);
+    this.#acks = new SubscribeAcks(host.links, options.sole);
   }
 
   get(channel: string): LocalChannel | undefined {
