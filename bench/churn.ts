@@ -56,10 +56,12 @@ export async function churnOnce(script: string, args: string[]) {
  */
 export async function churnScenario(rows: Row[], results: Record<string, unknown>, rounds = 5): Promise<void> {
   type Run = Awaited<ReturnType<typeof churnOnce>>;
-  const variants: Array<[string, string[]]> = [["scx0", ["0"]], ["scx1", ["1"]]];
+  // One worker thread is the host's sole worker (answered at once: src/config/soleWorkerId.ts);
+  // with two, a fresh channel's subscribe waits on its broker, as on any host with several workers.
+  const variants: Array<[string, string[]]> = [["scx0", ["0"]], ["scx1", ["1"]], ["scx2", ["2"]]];
   const ceilings: Run[] = [];
-  const kept: Record<string, Array<{ run: Run; ratio: number }>> = { scx0: [], scx1: [] };
-  const setAside: Record<string, number> = { scx0: 0, scx1: 0 };
+  const kept: Record<string, Array<{ run: Run; ratio: number }>> = { scx0: [], scx1: [], scx2: [] };
+  const setAside: Record<string, number> = { scx0: 0, scx1: 0, scx2: 0 };
   for (let round = 0; round < rounds; round++) {
     let before = await churnOnce("ceilingServer.ts", []);
     ceilings.push(before);
@@ -88,7 +90,7 @@ export async function churnScenario(rows: Row[], results: Record<string, unknown
     const errors = list.reduce((sum, k) => sum + (k.run.errors ?? 0), 0);
     rows.push({
       scenario: label,
-      target: name === "scx0" ? "scx, in-process worker" : "scx, 1 worker thread",
+      target: name === "scx0" ? "scx, in-process worker" : name === "scx1" ? "scx, 1 worker thread (sole worker)" : "scx, 2 worker threads (subscribe waits on its broker)",
       figure: `${Math.round(middle(list.map((k) => k.run.perCpuSecond))).toLocaleString()} cycles per server CPU-s, ${Math.round(middle(list.map((k) => k.run.perSecond))).toLocaleString()}/s`,
       cpu: `server ${middle(list.map((k) => k.run.serverCpu)).toFixed(2)} s`,
       note: `${ratio.toFixed(2)} of the ceiling per CPU-s, median ratio to the bracketing ceiling runs (target ≥ 0.8); rounds: ${list.map((k) => k.ratio.toFixed(2)).join(", ")}${setAside[name] ? `; ${setAside[name]} set aside (brackets differed > 20%)` : ""}${errors ? `; ${errors} errors` : ""}`,

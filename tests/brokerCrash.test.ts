@@ -138,8 +138,9 @@ async function killLoop(wsUrl: string, kill: (broker: number) => Promise<void>, 
 }
 
 describe("broker kills under load", () => {
-  test("Supervisor.kill(broker) in a loop: no acknowledged publication is lost or duplicated for any subscriber (Bun)", async () => {
-    const loaded = createServer({ host: "127.0.0.1", port: 0, workers: 2, brokers: 2, logLevel: "silent", pingTimeout: 120_000 });
+  // One worker thread: the sole worker, sent every publication by its brokers (src/config/soleWorkerId.ts).
+  for (const workers of [2, 1]) test(`Supervisor.kill(broker) in a loop: no acknowledged publication is lost or duplicated for any subscriber (Bun, ${workers} worker${workers > 1 ? "s" : ""})`, async () => {
+    const loaded = createServer({ host: "127.0.0.1", port: 0, workers, brokers: 2, logLevel: "silent", pingTimeout: 120_000 });
     await loaded.start();
     try {
       const result = await killLoop(`ws://127.0.0.1:${loaded.port}/socketcluster/`, async (broker) => {
@@ -147,7 +148,7 @@ describe("broker kills under load", () => {
         loaded.supervisor!.kill("broker", broker);
         await restarted;
       }, async (channel, id) => { await loaded.exchange.publish(channel, id); });
-      console.log(`Bun, broker kills under load: ${JSON.stringify(result)}`);
+      console.log(`Bun, ${workers} worker(s), broker kills under load: ${JSON.stringify(result)}`);
       expect({ lost: result.lost, duplicated: result.duplicated }).toEqual({ lost: 0, duplicated: 0 });
       expect(result.total).toBeGreaterThan(1000);
     } finally {

@@ -240,6 +240,7 @@ export class Broker {
   #subscribe(id: number, link: WorkerLink, message: Extract<WorkerToBroker, { t: "sub" }>): void {
     const ch = message.ch;
     const subscribed = this.#add(id, ch);
+    if (message.quiet) return;
     // A presence channel's reply waits until the member (or every member of a worker's
     // batch) is registered, and fails when one could not be.
     const members = message.members ?? (message.member ? [message.member] : undefined);

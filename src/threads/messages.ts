@@ -22,8 +22,10 @@ export type WorkerToBroker =
    * channels: with the position and what `read` asked for); without, by `{ t: "subAck", ch }`.
    * On presence channels it carries the joining `member`, or `members`: every socket of the
    * worker that joined the channel in one event-loop turn (one answer for all of them).
+   * `quiet`: not answered at all; a sole worker, sent every publication anyway, waits for
+   * nothing (src/config/soleWorkerId.ts).
    */
-  | { t: "sub"; ch: string; id?: number; read?: SubRead; member?: Member; members?: Member[] }
+  | { t: "sub"; ch: string; id?: number; read?: SubRead; member?: Member; members?: Member[]; quiet?: 1 }
   /** A member leaves a presence channel (its socket unsubscribed or closed). */
   | { t: "leave"; ch: string; client: string }
   /** Read a presence channel: its members (null above `limit`), or with `stats` its counts. */

@@ -21,8 +21,8 @@ export class SubscribeAcks {
 
   /**
    * `atOnce`: this is its host's sole worker (src/config/soleWorkerId.ts), sent every
-   * publication by its brokers, so the `sub` still goes out (webhooks, metrics, a
-   * restarted broker's resync) but nothing waits for its answer.
+   * publication by its brokers, so the `sub` still goes out (webhooks, metrics) but
+   * `quiet`: nothing waits for an answer, and none comes (nor a wake-up of this thread).
    */
   constructor(private readonly links: ChannelHost["links"], private readonly atOnce = false) {}
 
@@ -33,7 +33,7 @@ export class SubscribeAcks {
    */
   replyOnAck(channel: string, created: boolean, options: SubscribeOptions): void | Promise<void> {
     if (this.atOnce) {
-      if (created) this.links.post(channel, { t: "sub", ch: channel });
+      if (created) this.links.post(channel, { t: "sub", ch: channel, quiet: 1 });
       return options.reply();
     }
     const waiting = this.#waiting.get(channel);
