@@ -58,10 +58,14 @@ export async function churnScenario(rows: Row[], results: Record<string, unknown
   type Run = Awaited<ReturnType<typeof churnOnce>>;
   // One worker thread is the host's sole worker (answered at once: src/config/soleWorkerId.ts);
   // with two, a fresh channel's subscribe waits on its broker, as on any host with several workers.
-  const variants: Array<[string, string[]]> = [["scx0", ["0"]], ["scx1", ["1"]], ["scx2", ["2"]]];
+  const variants: Array<[string, string[], string]> = [
+    ["scx0", ["0"], "scx, in-process worker"],
+    ["scx1", ["1"], "scx, 1 worker thread (sole worker)"],
+    ["scx2", ["2"], "scx, 2 worker threads (subscribe waits on its broker)"],
+  ];
   const ceilings: Run[] = [];
-  const kept: Record<string, Array<{ run: Run; ratio: number }>> = { scx0: [], scx1: [], scx2: [] };
-  const setAside: Record<string, number> = { scx0: 0, scx1: 0, scx2: 0 };
+  const kept: Record<string, Array<{ run: Run; ratio: number }>> = Object.fromEntries(variants.map(([name]) => [name, []]));
+  const setAside: Record<string, number> = Object.fromEntries(variants.map(([name]) => [name, 0]));
   for (let round = 0; round < rounds; round++) {
     let before = await churnOnce("ceilingServer.ts", []);
     ceilings.push(before);
@@ -84,13 +88,13 @@ export async function churnScenario(rows: Row[], results: Record<string, unknown
     note: `all: ${ceilings.map((r) => Math.round(r.perCpuSecond)).join(", ")}`,
   });
   results.churn_ceiling = { all: ceilings.map((r) => r.perCpuSecond) };
-  for (const [name] of variants) {
+  for (const [name, , target] of variants) {
     const list = kept[name]!;
     const ratio = middle(list.map((k) => k.ratio));
     const errors = list.reduce((sum, k) => sum + (k.run.errors ?? 0), 0);
     rows.push({
       scenario: label,
-      target: name === "scx0" ? "scx, in-process worker" : name === "scx1" ? "scx, 1 worker thread (sole worker)" : "scx, 2 worker threads (subscribe waits on its broker)",
+      target,
       figure: `${Math.round(middle(list.map((k) => k.run.perCpuSecond))).toLocaleString()} cycles per server CPU-s, ${Math.round(middle(list.map((k) => k.run.perSecond))).toLocaleString()}/s`,
       cpu: `server ${middle(list.map((k) => k.run.serverCpu)).toFixed(2)} s`,
       note: `${ratio.toFixed(2)} of the ceiling per CPU-s, median ratio to the bracketing ceiling runs (target ≥ 0.8); rounds: ${list.map((k) => k.ratio.toFixed(2)).join(", ")}${setAside[name] ? `; ${setAside[name]} set aside (brackets differed > 20%)` : ""}${errors ? `; ${errors} errors` : ""}`,

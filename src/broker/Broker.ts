@@ -16,7 +16,6 @@ import { EngineSubscriptions } from "./EngineSubscriptions.ts";
 import { forEachId, withId, withoutId, type WorkerIds } from "./workerIds.ts";
 import type { Link } from "../threads/Link.ts";
 import type { BrokerToWorker, ErrorRecord, WorkerToBroker } from "../threads/messages.ts";
-import { errorRecord } from "./errorRecord.ts";
 import { ResyncHold } from "./ResyncHold.ts";
 import type { ClusterEngine, EngineState } from "../cluster/ClusterEngine.ts";
 import type { HistoryStore } from "../history/HistoryStore.ts";
@@ -25,7 +24,7 @@ import type { Publication } from "../protocol/publication.ts";
 import type { Logger } from "../log/logger.ts";
 import { BrokerCaps } from "./connectionCaps.ts";
 import { DropReport } from "../cluster/DropReport.ts";
-import { BrokerHistory, whenReady } from "./history.ts";
+import { BrokerHistory } from "./history.ts";
 import { MemoryHistoryStore } from "../history/memory.ts";
 import { BrokerPresence } from "./presence.ts";
 import { MemoryPresenceStore } from "../presence/memory.ts";
@@ -55,6 +54,7 @@ export class Broker {
   readonly #namespaces: readonly ChannelNamespace[];
   /** Publications on kept channels lost because the store failed and nobody could be told (counted, logged every few seconds). */
   readonly #drops: DropReport | null;
+  readonly #countDrop = () => this.#drops?.count();
   /** Lifecycle webhooks of this shard's channels (null: no targets configured). */
   readonly webhooks: BrokerWebhooks | null;
 
@@ -163,15 +163,10 @@ export class Broker {
       message.s = s;
     }
     if (pub.skip !== undefined) message.skip = pub.skip;
-    if (this.#sole !== null) return this.#deliverSole(message, ids);
-    if (typeof ids === "number") this.#workers.get(ids)?.post(message);
-    else for (const id of ids!) this.#workers.get(id)?.post(message);
-  }
-
-  /** The sole worker gets it whatever it subscribed; the main thread's (server.exchange) only when it listens. */
-  #deliverSole(message: BrokerToWorker, ids: WorkerIds | undefined): void {
-    const sole = this.#sole!;
-    this.#workers.get(sole)?.post(message);
+    // The sole worker gets it whatever it subscribed; any other (the main thread's
+    // server.exchange listeners) only when it listens. With no sole worker, sole is null.
+    const sole = this.#sole;
+    if (sole !== null) this.#workers.get(sole)?.post(message);
     if (ids === undefined || ids === sole) return;
     if (typeof ids === "number") this.#workers.get(ids)?.post(message);
     else for (const id of ids) if (id !== sole) this.#workers.get(id)?.post(message);
@@ -225,16 +220,7 @@ export class Broker {
       if (message.id !== undefined) link.post({ t: "pubAck", id: message.id });
       return;
     }
-    const store = this.#history.store;
-    whenReady(store.append(message.ch, message.json, keep, message.skip), (position) => {
-      // A store that publishes to hosts (Redis) hands it back to every host, this one included, through the engine.
-      if (!store.publishesToHosts) this.deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at, skip: message.skip } as Publication, from, message.s);
-      if (message.id !== undefined) link.post({ t: "pubAck", id: message.id, position });
-    }, (error) => {
-      // Never delivered without an offset: the publisher learns it when it asked, else it is counted and logged.
-      if (message.id !== undefined) return link.post({ t: "pubAck", id: message.id, error: errorRecord(error) });
-      this.#drops?.count();
-    });
+    this.#history.answerPublish(message, keep, (ack) => link.post(ack), (pub) => this.deliver(pub, from, message.s), this.#countDrop);
   }
 
   #subscribe(id: number, link: WorkerLink, message: Extract<WorkerToBroker, { t: "sub" }>): void {

@@ -12,7 +12,7 @@
  * history.keep("chat/1"); // { size: 100, ttl: 600 } or null for an ephemeral channel
  */
 import type { HistoryStore, KeepOptions, ReadResult } from "../history/HistoryStore.ts";
-import type { StreamPosition } from "../protocol/publication.ts";
+import type { Publication, StreamPosition } from "../protocol/publication.ts";
 import { type ChannelNamespace, namespaceMatcher } from "../config/namespaces.ts";
 import type { BrokerToWorker, SubRead, WorkerToBroker } from "../threads/messages.ts";
 import { ErrorName } from "../protocol/errorNames.ts";
@@ -71,6 +71,23 @@ export class BrokerHistory {
     whenReady(this.subscribeRead(ch, read, keep), (result) => {
       post({ t: "subAck", ch, id, position: result.position, pubs: result.publications, complete: result.complete });
     }, (error) => post({ t: "subAck", ch, id, error: errorRecord(error) }));
+  }
+
+  /**
+   * A publication on a kept channel: appended, then delivered with its offset and epoch
+   * (`deliver`, unless the store hands it to every host itself, Redis) and answered with a
+   * `pubAck` when it has an `id`. Never delivered without an offset: on a failed append the
+   * publisher learns it when it asked, else `dropped` counts it.
+   */
+  answerPublish(message: Extract<WorkerToBroker, { t: "pub" }>, keep: KeepOptions, post: Ack, deliver: (pub: Publication) => void, dropped: () => void): void {
+    const store = this.store;
+    whenReady(store.append(message.ch, message.json, keep, message.skip), (position) => {
+      if (!store.publishesToHosts) deliver({ ch: message.ch, json: message.json, offset: position.offset, epoch: position.epoch, at: message.at, skip: message.skip } as Publication);
+      if (message.id !== undefined) post({ t: "pubAck", id: message.id, position });
+    }, (error) => {
+      if (message.id !== undefined) return post({ t: "pubAck", id: message.id, error: errorRecord(error) });
+      dropped();
+    });
   }
 
   /** A `#history` read's `histAck`, at most the channel's kept size. */
