@@ -7,7 +7,7 @@
  * @example
  * await idleMemoryScenario(rows, results); // from bench/run.ts
  */
-import { rssKb, startServer } from "./processes.ts";
+import { rssKb, type Server, startServer } from "./processes.ts";
 
 interface Row { scenario: string; target: string; figure: string; cpu?: string; note?: string }
 
@@ -23,7 +23,7 @@ const settleLimitMs = 8_000;
  * the connect burst's garbage (about 0.5–1 KB per connection, on the ceiling too), which
  * an idle server no longer has.
  */
-async function idleRss(server: Awaited<ReturnType<typeof startServer>>): Promise<{ idle: number; atOnce: number }> {
+async function idleRss(server: Server): Promise<{ idle: number; atOnce: number }> {
   await server.command("gc", "GC");
   const atOnce = rssKb(server.pid);
   let rss = atOnce;

@@ -31,7 +31,7 @@ export function offerHold(worker: SocketWorker | null, socket: ServerSocket | nu
 
 /** Hold the socket's later frames until the release is called; null when it cannot be held here. */
 export function holdInbound(socket: ServerSocket): Release | null {
-  if (offered !== socket || offered === null) return null;
+  if (offered !== socket) return null;
   const worker = offeredWorker!;
   const release = releaser!;
   offerHold(null, null, null);
